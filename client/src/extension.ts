@@ -1,0 +1,98 @@
+/**
+ * The extension: starts the language server, registers the commands from one table, and
+ * hosts the run features. Everything that can be pure lives in server/src; this is the
+ * adapter to the VS Code API.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { AnalysisStatusNotification, Commands, type AnalysisStatus } from '../../server/src/protocol';
+
+export const SELECTOR: { scheme: string; language: string }[] = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'file', language: 'typescript' },
+  { scheme: 'file', language: 'typescriptreact' },
+  { scheme: 'file', language: 'javascript' },
+  { scheme: 'file', language: 'javascriptreact' },
+  { scheme: 'untitled', language: 'python' },
+  { scheme: 'untitled', language: 'typescript' },
+  { scheme: 'untitled', language: 'javascript' },
+];
+
+/** What the extension hands to tests and to other extensions. */
+export interface ConcurrencyLensApi {
+  /** the last analysis status per document URI, as the server reported it */
+  lastStatus(uri: string): AnalysisStatus | undefined;
+  onStatus: vscode.Event<AnalysisStatus>;
+}
+
+let client: LanguageClient | undefined;
+
+function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: SELECTOR,
+    outputChannel: output,
+    synchronize: { configurationSection: 'concurrencyLens' },
+  };
+  return new LanguageClient('concurrencyLens', 'Concurrency Lens', serverOptions, clientOptions);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ConcurrencyLensApi> {
+  const output = vscode.window.createOutputChannel('Concurrency Lens');
+  context.subscriptions.push(output);
+  const statuses = new Map<string, AnalysisStatus>();
+  const statusEmitter = new vscode.EventEmitter<AnalysisStatus>();
+  context.subscriptions.push(statusEmitter);
+
+  const statusItem = vscode.window.createStatusBarItem('concurrencyLens.analysis', vscode.StatusBarAlignment.Right, 100);
+  statusItem.name = 'Concurrency Lens';
+  statusItem.command = Commands.showOutput;
+  context.subscriptions.push(statusItem);
+  const showStatus = (editor: vscode.TextEditor | undefined) => {
+    const s = editor ? statuses.get(editor.document.uri.toString()) : undefined;
+    if (!s) { statusItem.hide(); return; }
+    statusItem.text = s.skipped ? '$(warning) Concurrency Lens' : `$(pulse) ${s.findings}`;
+    statusItem.tooltip = s.skipped
+      ? `Concurrency Lens skipped this file: ${s.skipped}`
+      : `Concurrency Lens: ${s.findings} finding${s.findings === 1 ? '' : 's'}, analysed in ${s.ms.toFixed(1)} ms`;
+    statusItem.show();
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
+
+  const start = async () => {
+    client = createClient(context, output);
+    client.onNotification(AnalysisStatusNotification, (s) => {
+      statuses.set(s.uri, s);
+      statusEmitter.fire(s);
+      if (vscode.window.activeTextEditor?.document.uri.toString() === s.uri) showStatus(vscode.window.activeTextEditor);
+    });
+    await client.start();
+  };
+
+  const commands: { id: string; run: (...args: never[]) => unknown }[] = [
+    { id: Commands.showOutput, run: () => output.show(true) },
+    {
+      id: Commands.restartServer,
+      run: async () => {
+        await client?.stop();
+        await start();
+        void vscode.window.showInformationMessage('Concurrency Lens: language server restarted.');
+      },
+    },
+  ];
+  for (const c of commands) context.subscriptions.push(vscode.commands.registerCommand(c.id, c.run));
+
+  await start();
+  context.subscriptions.push({ dispose: () => void client?.stop() });
+  return { lastStatus: (uri) => statuses.get(uri), onStatus: statusEmitter.event };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

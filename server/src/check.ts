@@ -1,0 +1,182 @@
+/**
+ * `concurrency-lens check` as a library: find the files, analyse them (on worker threads when
+ * there are many), and collect the findings. The CLI only parses arguments and prints.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import ignore, { type Ignore } from 'ignore';
+import { initParsers, grammarForPath } from './core/parser';
+import { analyzeText } from './core/engine';
+import type { AnalysisSettings, Finding } from './core/types';
+
+export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__']);
+
+export interface FileFinding extends Finding {
+  file: string;
+}
+
+export interface FileProblem {
+  file: string;
+  problem: string;
+}
+
+export interface CheckResult {
+  findings: FileFinding[];
+  problems: FileProblem[];
+  files: number;
+  lines: number;
+  ms: number;
+}
+
+/** Walks paths as given; folders are searched, honouring .gitignore files on the way. */
+export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[] } {
+  const files: string[] = [];
+  const problems: FileProblem[] = [];
+  const visit = (p: string, ignores: { base: string; ig: Ignore }[]) => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(p);
+    } catch (err) {
+      problems.push({ file: p, problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      return;
+    }
+    if (stat.isFile()) {
+      if (grammarForPath(p)) files.push(p);
+      return;
+    }
+    if (!stat.isDirectory()) return;
+    let scoped = ignores;
+    const gi = path.join(p, '.gitignore');
+    if (fs.existsSync(gi)) {
+      try {
+        scoped = [...ignores, { base: p, ig: ignore().add(fs.readFileSync(gi, 'utf8')) }];
+      } catch { /* an unreadable .gitignore ignores nothing */ }
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(p, { withFileTypes: true });
+    } catch (err) {
+      problems.push({ file: p, problem: `cannot list: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.isDirectory() && SKIPPED_DIRS.has(e.name)) continue;
+      const child = path.join(p, e.name);
+      const excluded = scoped.some(({ base, ig }) => {
+        const rel = path.relative(base, child).split(path.sep).join('/');
+        return rel !== '' && !rel.startsWith('..') && ig.ignores(e.isDirectory() ? rel + '/' : rel);
+      });
+      if (excluded) continue;
+      if (e.isDirectory() || e.isFile()) visit(child, scoped);
+    }
+  };
+  for (const p of paths) {
+    const given = fs.existsSync(p) && fs.statSync(p).isFile();
+    if (given && !grammarForPath(p)) {
+      problems.push({ file: p, problem: 'not a Python, TypeScript or JavaScript file' });
+      continue;
+    }
+    visit(p, []);
+  }
+  return { files, problems };
+}
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  lines: number;
+  problem?: string;
+}
+
+/** Analyses one file; decoding and size problems come back as a problem, never a throw. */
+export function checkFile(file: string, settings: AnalysisSettings): FileResult {
+  const grammar = grammarForPath(file);
+  if (!grammar) return { file, findings: [], lines: 0, problem: 'unknown file type' };
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    return { file, findings: [], lines: 0, problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { file, findings: [], lines: 0, problem: 'not valid UTF-8; skipped' };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = text.length === 0 ? 0 : text.split('\n').length;
+  try {
+    const result = analyzeText(grammar, text, settings);
+    const failed = result.failures.map((f) => f.rule);
+    const problem = result.skipped ? `skipped: ${result.skipped}` : failed.length ? `rules failed: ${failed.join(', ')}` : undefined;
+    return { file, findings: result.findings, lines, problem };
+  } catch (err) {
+    return { file, findings: [], lines, problem: `analysis failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+const WORKER_THRESHOLD = 64;
+
+export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string): Promise<CheckResult> {
+  const started = performance.now();
+  const { files, problems } = collectFiles(paths);
+  let results: FileResult[];
+  const workers = Math.min(os.availableParallelism?.() ?? os.cpus().length, 8);
+  if (workerScript && files.length >= WORKER_THRESHOLD && workers > 1) {
+    results = await checkInWorkers(files, settings, workerScript, workers);
+  } else {
+    await initParsers();
+    results = files.map((f) => checkFile(f, settings));
+  }
+  const findings: FileFinding[] = [];
+  let lines = 0;
+  for (const r of results) {
+    lines += r.lines;
+    if (r.problem) problems.push({ file: r.file, problem: r.problem });
+    for (const f of r.findings) findings.push({ ...f, file: r.file });
+  }
+  return { findings, problems, files: files.length, lines, ms: performance.now() - started };
+}
+
+/** Messages between check() and its worker threads. */
+export interface WorkerJob { files: string[]; settings: AnalysisSettings }
+export type WorkerReply = { results: FileResult[] } | { error: string };
+
+function checkInWorkers(files: string[], settings: AnalysisSettings, script: string, count: number): Promise<FileResult[]> {
+  const chunks: string[][] = Array.from({ length: count }, () => []);
+  files.forEach((f, i) => chunks[i % count].push(f));
+  return Promise.all(
+    chunks.filter((c) => c.length > 0).map(
+      (chunk) => new Promise<FileResult[]>((resolve, reject) => {
+        const job: WorkerJob = { files: chunk, settings };
+        const w = new Worker(script, { workerData: job, argv: ['--check-worker'] });
+        w.once('message', (reply: WorkerReply) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply.results)));
+        w.once('error', reject);
+        w.once('exit', (code) => { if (code !== 0) reject(new Error(`check worker exited with ${code}`)); });
+      }),
+    ),
+  ).then((parts) => {
+    const byFile = new Map(parts.flat().map((r) => [r.file, r]));
+    return files.map((f) => byFile.get(f)!);
+  });
+}
+
+/** Body of a check worker thread. */
+export async function runCheckWorker(job: WorkerJob, reply: (r: WorkerReply) => void): Promise<void> {
+  try {
+    await initParsers();
+    reply({ results: job.files.map((f) => checkFile(f, job.settings)) });
+  } catch (err) {
+    reply({ error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  }
+}
+
+/** Reads concurrency-lens.json: the same keys as the editor settings, without the prefix. */
+export function loadConfig(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8');
+  return JSON.parse(text);
+}

@@ -1,0 +1,101 @@
+/**
+ * The analysis core: text in, findings out. Pure: no vscode, no LSP, no file system.
+ * The LSP server, the CLI and the tests are adapters over `analyzeText` / `analyzeTree`.
+ */
+import { parse, familyOf, type Grammar, type Tree, type Node } from './parser';
+import { buildIndex, type FileIndex, type FnInfo } from './fileindex';
+import { Names } from './names';
+import { RULES } from './rules';
+import type { Rule, RuleContext, Report } from './rule';
+import { nodeRange } from './rule';
+import { findSuppressions, isSuppressed } from './suppress';
+import type { AnalysisResult, AnalysisSettings, Finding, Severity } from './types';
+
+export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { rules: {}, blockingCalls: [], ignore: [] };
+
+/** Files above this size are reported as skipped rather than analysed on every keystroke. */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface Analysis {
+  index: FileIndex;
+  names: Names;
+}
+
+/** Builds the per-file index and name tables that rules and hovers share. */
+export function prepare(grammar: Grammar, tree: Tree): Analysis {
+  const index = buildIndex(grammar, tree);
+  return { index, names: new Names(index) };
+}
+
+export function severityOf(rule: Rule, settings: AnalysisSettings): Severity {
+  return settings.rules[rule.id] ?? rule.defaultSeverity;
+}
+
+export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): AnalysisResult {
+  const started = performance.now();
+  if (text.length > MAX_FILE_BYTES) {
+    return { findings: [], failures: [], skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`, ms: performance.now() - started };
+  }
+  const tree = parse(grammar, text);
+  try {
+    return analyzeTree(grammar, text, tree, settings, undefined, started);
+  } finally {
+    tree.delete();
+  }
+}
+
+export function analyzeTree(
+  grammar: Grammar,
+  text: string,
+  tree: Tree,
+  settings: AnalysisSettings,
+  prepared?: Analysis,
+  started = performance.now(),
+): AnalysisResult {
+  const family = familyOf(grammar);
+  const { index, names } = prepared ?? prepare(grammar, tree);
+  const suppressions = findSuppressions(text, family);
+  const ignore = new Set(settings.ignore);
+  const findings: Finding[] = [];
+  const failures: AnalysisResult['failures'] = [];
+
+  for (const rule of RULES) {
+    if (!rule.families.includes(family)) continue;
+    const severity = severityOf(rule, settings);
+    if (severity === 'off') continue;
+    const ctx: RuleContext = {
+      family, text, index, names, settings,
+      range: nodeRange,
+      callee: (call: Node, fn: FnInfo | null) => names.qualifyCallee(call, fn),
+      describe,
+      report(r: Report) {
+        if (r.name && ignore.has(r.name)) return;
+        const range = r.range ?? (r.node ? nodeRange(r.node) : undefined);
+        if (!range) throw new Error(`rule ${rule.id} reported without a node or range`);
+        if (isSuppressed(suppressions, range.start.line, rule.id)) return;
+        findings.push({ rule: rule.id, severity, range, message: r.message, related: r.related, fixes: r.fixes });
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      failures.push({ rule: rule.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    }
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return { findings, failures, ms: performance.now() - started };
+}
+
+function describe(fn: FnInfo): string {
+  const name = fn.name ?? '<anonymous>';
+  switch (fn.node.type) {
+    case 'function_definition':
+      return `${fn.isAsync ? 'async def' : 'def'} ${name}`;
+    case 'method_definition':
+      return `${fn.isAsync ? 'async method' : 'method'} ${name}`;
+    case 'arrow_function':
+      return fn.name ? `${fn.isAsync ? 'async arrow function' : 'arrow function'} ${name}` : (fn.isAsync ? 'an async arrow function' : 'an arrow function');
+    default:
+      return `${fn.isAsync ? 'async function' : 'function'} ${name}`;
+  }
+}

@@ -1,0 +1,329 @@
+/**
+ * Name resolution shared by the rules and the hover: what does this expression name?
+ *
+ * `qualify(node, fn)` turns a callee or receiver into a qualified name through imports and
+ * aliases (`import time as t`, `from time import sleep as nap`, `import * as fs from 'node:fs'`,
+ * `const { execSync } = require('child_process')`), and through variables whose kind is plain
+ * from their assignment in the same scope (`lock = threading.Lock()`, `const w = new Worker()`,
+ * `with ProcessPoolExecutor() as ex`). A local name that shadows an import is not the import.
+ * Names that are bound nowhere in the file are globals and qualify as themselves (`open`, `fetch`).
+ */
+import type { Node } from './parser';
+import type { FileIndex, FnInfo } from './fileindex';
+
+type Binding =
+  | { kind: 'import'; target: string }
+  | { kind: 'instance'; type: string }
+  | { kind: 'function'; fn: FnInfo }
+  | { kind: 'local' };
+
+/** What some factory functions return, so methods on their results resolve. */
+const RETURNS: Record<string, string> = {
+  'asyncio.get_running_loop': 'asyncio.AbstractEventLoop',
+  'asyncio.get_event_loop': 'asyncio.AbstractEventLoop',
+  'asyncio.new_event_loop': 'asyncio.AbstractEventLoop',
+  'asyncio.create_task': 'asyncio.Task',
+  'asyncio.ensure_future': 'asyncio.Task',
+  'asyncio.AbstractEventLoop.create_task': 'asyncio.Task',
+  'asyncio.TaskGroup.create_task': 'asyncio.Task',
+  'concurrent.futures.ThreadPoolExecutor.submit': 'concurrent.futures.Future',
+  'concurrent.futures.ProcessPoolExecutor.submit': 'concurrent.futures.Future',
+  'multiprocessing.Pool': 'multiprocessing.pool.Pool',
+  'multiprocessing.Manager': 'multiprocessing.managers.SyncManager',
+  'multiprocessing.get_context': 'multiprocessing.context',
+  'multiprocessing.context.Process': 'multiprocessing.Process',
+  'multiprocessing.context.Pool': 'multiprocessing.pool.Pool',
+  'multiprocessing.context.Queue': 'multiprocessing.Queue',
+  'threading.current_thread': 'threading.Thread',
+  'ray.remote': 'ray.remote',
+  'AbortSignal.timeout': 'AbortSignal',
+};
+
+/** Aliases of module names: the spelling rules and docs use. */
+function normaliseModule(name: string): string {
+  return name.startsWith('node:') ? name.slice(5) : name;
+}
+
+export class Names {
+  private scopes = new Map<FnInfo | null, Map<string, Binding>>();
+  private selfAttrs = new Map<Node | null, Map<string, string>>();
+  private fnsByName = new Map<string, FnInfo[]>();
+
+  constructor(readonly index: FileIndex) {
+    for (const fn of index.fns) {
+      if (fn.name) {
+        const list = this.fnsByName.get(fn.name) ?? [];
+        list.push(fn);
+        this.fnsByName.set(fn.name, list);
+      }
+    }
+    if (index.family === 'python') this.collectPython();
+    else this.collectJs();
+  }
+
+  /** Functions of this file declared under a name (any scope). */
+  functionsNamed(name: string): FnInfo[] {
+    return this.fnsByName.get(name) ?? [];
+  }
+
+  /** The binding of a bare name as seen from inside `fn`, walking out to module level. */
+  lookup(name: string, fn: FnInfo | null): Binding | undefined {
+    for (let scope: FnInfo | null = fn; ; scope = scope.parent) {
+      const b = this.scopes.get(scope)?.get(name);
+      if (b) return b;
+      if (scope === null) return undefined;
+    }
+  }
+
+  /** The function a call of `name` from inside `fn` refers to, when it is one of this file's. */
+  resolveFunction(name: string, fn: FnInfo | null): FnInfo | undefined {
+    const b = this.lookup(name, fn);
+    return b?.kind === 'function' ? b.fn : undefined;
+  }
+
+  /** Qualified name of an expression, or undefined when it is local or unknown. */
+  qualify(node: Node | null, fn: FnInfo | null): string | undefined {
+    if (!node) return undefined;
+    switch (node.type) {
+      case 'identifier':
+      case 'shorthand_property_identifier': {
+        const b = this.lookup(node.text, fn);
+        if (!b) return node.text;
+        if (b.kind === 'import') return b.target;
+        if (b.kind === 'instance') return b.type;
+        return undefined;
+      }
+      case 'this':
+        return undefined;
+      case 'attribute':
+      case 'member_expression': {
+        const obj = node.childForFieldName('object');
+        const prop = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property');
+        if (!obj || !prop) return undefined;
+        if (this.index.family === 'python' && obj.type === 'identifier' && obj.text === 'self' && fn?.classNode) {
+          const t = this.selfAttrs.get(fn.classNode)?.get(prop.text);
+          if (t) return t;
+        }
+        const base = this.qualify(obj, fn);
+        if (!base) return undefined;
+        const joined = `${base}.${prop.text}`;
+        return joined === 'fs.promises' ? 'fs/promises' : joined;
+      }
+      case 'call':
+      case 'call_expression':
+      case 'new_expression': {
+        const callee = node.childForFieldName(node.type === 'new_expression' ? 'constructor' : 'function');
+        if (callee?.type === 'identifier' && callee.text === 'require') return this.requireTarget(node);
+        const q = this.qualify(callee, fn);
+        return q ? (RETURNS[q] ?? q) : undefined;
+      }
+      case 'await':
+      case 'await_expression':
+      case 'parenthesized_expression':
+        return this.qualify(node.namedChild(0), fn);
+      case 'as_expression':
+      case 'non_null_expression':
+        return this.qualify(node.namedChild(0), fn);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The callee of a call node, qualified. */
+  qualifyCallee(call: Node, fn: FnInfo | null): string | undefined {
+    const callee = call.childForFieldName(call.type === 'new_expression' ? 'constructor' : 'function');
+    return this.qualify(callee, fn);
+  }
+
+  private bind(fn: FnInfo | null, name: string, b: Binding): void {
+    let scope = this.scopes.get(fn);
+    if (!scope) this.scopes.set(fn, (scope = new Map()));
+    const prev = scope.get(name);
+    if (prev && !sameBinding(prev, b)) {
+      // Bound two different ways in one scope: we cannot tell which one a use sees.
+      scope.set(name, { kind: 'local' });
+      return;
+    }
+    scope.set(name, b);
+  }
+
+  private valueBinding(value: Node | null, fn: FnInfo | null): Binding {
+    if (!value) return { kind: 'local' };
+    if (value.type === 'call' || value.type === 'call_expression' || value.type === 'new_expression' || value.type === 'await' || value.type === 'await_expression') {
+      const inner = value.type.startsWith('await') ? value.namedChild(0) : value;
+      if (inner && (inner.type === 'call_expression' || inner.type === 'new_expression' || inner.type === 'call')) {
+        const callee = inner.childForFieldName(inner.type === 'new_expression' ? 'constructor' : 'function');
+        if (callee?.type === 'identifier' && callee.text === 'require') {
+          const target = this.requireTarget(inner);
+          return target ? { kind: 'import', target } : { kind: 'local' };
+        }
+        // A call of one of this file's own functions says nothing about the value's kind.
+        if (callee?.type === 'identifier' && this.lookup(callee.text, fn)?.kind === 'function') return { kind: 'local' };
+        const q = this.qualify(callee, fn);
+        if (q) return { kind: 'instance', type: RETURNS[q] ?? q };
+      }
+      return { kind: 'local' };
+    }
+    if ((value.type === 'identifier' || value.type === 'attribute' || value.type === 'member_expression') && value.text !== 'self') {
+      const q = this.qualify(value, fn);
+      // `const sleep = setTimeoutPromise`, `rf = fs.readFileSync`: an alias of a qualified name.
+      if (q) return { kind: 'import', target: q };
+    }
+    return { kind: 'local' };
+  }
+
+  private requireTarget(call: Node): string | undefined {
+    const arg = call.childForFieldName('arguments')?.namedChild(0);
+    if (arg?.type !== 'string') return undefined;
+    return normaliseModule(arg.text.slice(1, -1));
+  }
+
+  private declareFunctions(): void {
+    for (const fn of this.index.fns) {
+      if (!fn.name) continue;
+      const n = fn.node;
+      const declared =
+        n.type === 'function_definition' ? !fn.classNode
+          : n.type === 'function_declaration' || n.type === 'generator_function_declaration'
+            || ((n.type === 'arrow_function' || n.type === 'function_expression') && n.parent?.type === 'variable_declarator');
+      if (declared) this.bind(fn.parent, fn.name, { kind: 'function', fn });
+    }
+  }
+
+  private collectPython(): void {
+    for (const { node, fn } of this.index.imports) {
+      if (node.type === 'import_statement') {
+        for (const name of node.childrenForFieldName('name')) {
+          if (!name) continue;
+          if (name.type === 'aliased_import') {
+            const alias = name.childForFieldName('alias')?.text;
+            const target = name.childForFieldName('name')?.text;
+            if (alias && target) this.bind(fn, alias, { kind: 'import', target });
+          } else {
+            const first = name.text.split('.')[0];
+            this.bind(fn, first.trim(), { kind: 'import', target: first.trim() });
+          }
+        }
+      } else {
+        const moduleNode = node.childForFieldName('module_name');
+        if (!moduleNode || moduleNode.type === 'relative_import') {
+          for (const name of node.childrenForFieldName('name')) {
+            const local = name?.type === 'aliased_import' ? name.childForFieldName('alias')?.text : name?.text;
+            if (local) this.bind(fn, local, { kind: 'local' });
+          }
+          continue;
+        }
+        const mod = moduleNode.text.replace(/\s+/g, '');
+        for (const name of node.childrenForFieldName('name')) {
+          if (!name) continue;
+          if (name.type === 'aliased_import') {
+            const alias = name.childForFieldName('alias')?.text;
+            const target = name.childForFieldName('name')?.text;
+            if (alias && target) this.bind(fn, alias, { kind: 'import', target: `${mod}.${target}` });
+          } else {
+            this.bind(fn, name.text, { kind: 'import', target: `${mod}.${name.text}` });
+          }
+        }
+      }
+    }
+    this.declareFunctions();
+    for (const c of this.index.classes) {
+      const name = c.node.childForFieldName('name')?.text;
+      if (name) this.bind(c.fn, name, { kind: 'local' });
+    }
+    for (const { node, fn } of this.index.binds) {
+      const parent = node.parent;
+      if (node.type === 'identifier') {
+        const value = parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)
+          ? parent.childForFieldName('right')
+          : parent?.type === 'as_pattern_target' ? parent.parent?.namedChild(0) ?? null : null;
+        const binding = value ? this.valueBinding(value, fn) : { kind: 'local' as const };
+        // Parameters bind in the function they belong to, which is the enclosing one here.
+        this.bind(fn, node.text, binding);
+      } else if (node.type === 'attribute' && parent?.type === 'assignment' && fn?.classNode) {
+        const obj = node.childForFieldName('object');
+        const attr = node.childForFieldName('attribute')?.text;
+        if (obj?.text === 'self' && attr) {
+          const b = this.valueBinding(parent.childForFieldName('right'), fn);
+          if (b.kind === 'instance') {
+            let attrs = this.selfAttrs.get(fn.classNode);
+            if (!attrs) this.selfAttrs.set(fn.classNode, (attrs = new Map()));
+            attrs.set(attr, b.type);
+          }
+        }
+      } else if (node.type === 'pattern_list' || node.type === 'tuple_pattern' || node.type === 'list_pattern') {
+        for (const id of node.descendantsOfType('identifier')) if (id) this.bind(fn, id.text, { kind: 'local' });
+      }
+    }
+    // `from x import *`, `global`: unknown names; leave them as they are.
+  }
+
+  private collectJs(): void {
+    for (const { node, fn } of this.index.imports) {
+      const source = node.childForFieldName('source');
+      if (!source) continue;
+      const mod = normaliseModule(source.text.slice(1, -1));
+      const clause = node.namedChildren.find((c) => c?.type === 'import_clause');
+      if (!clause) continue;
+      for (const part of clause.namedChildren) {
+        if (!part) continue;
+        if (part.type === 'identifier') this.bind(fn, part.text, { kind: 'import', target: mod });
+        else if (part.type === 'namespace_import') {
+          const id = part.namedChild(0);
+          if (id) this.bind(fn, id.text, { kind: 'import', target: mod });
+        } else if (part.type === 'named_imports') {
+          for (const spec of part.namedChildren) {
+            if (spec?.type !== 'import_specifier') continue;
+            const name = spec.childForFieldName('name')?.text;
+            const alias = spec.childForFieldName('alias')?.text ?? name;
+            if (name && alias) this.bind(fn, alias, { kind: 'import', target: name === 'default' ? mod : `${mod}.${name}` });
+          }
+        }
+      }
+    }
+    this.declareFunctions();
+    for (const c of this.index.classes) {
+      const name = c.node.childForFieldName('name')?.text;
+      if (name && c.node.type === 'class_declaration') this.bind(c.fn, name, { kind: 'local' });
+    }
+    for (const { node, fn } of this.index.binds) {
+      const parent = node.parent;
+      if (parent?.type === 'variable_declarator' && node.type === 'identifier') {
+        const value = parent.childForFieldName('value');
+        if (value && (value.type === 'arrow_function' || value.type === 'function_expression')) continue;
+        this.bind(fn, node.text, this.valueBinding(value, fn));
+      } else if (parent?.type === 'variable_declarator' && node.type === 'object_pattern') {
+        const base = this.valueBinding(parent.childForFieldName('value'), fn);
+        for (const prop of node.namedChildren) {
+          if (!prop) continue;
+          if (prop.type === 'shorthand_property_identifier_pattern') {
+            this.bind(fn, prop.text, base.kind === 'import' ? { kind: 'import', target: `${base.target}.${prop.text}` } : { kind: 'local' });
+          } else if (prop.type === 'pair_pattern') {
+            const key = prop.childForFieldName('key')?.text;
+            const value = prop.childForFieldName('value');
+            if (value?.type === 'identifier') {
+              this.bind(fn, value.text, base.kind === 'import' && key ? { kind: 'import', target: `${base.target}.${key}` } : { kind: 'local' });
+            }
+          } else {
+            for (const id of prop.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) if (id) this.bind(fn, id.text, { kind: 'local' });
+          }
+        }
+      } else if (node.type === 'identifier' && parent?.type === 'assignment_expression') {
+        this.bind(fn, node.text, { kind: 'local' });
+      } else if (node.type === 'identifier') {
+        // a parameter: the index files it under the function that declares it
+        this.bind(fn, node.text, { kind: 'local' });
+      } else {
+        for (const id of node.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) if (id) this.bind(fn, id.text, { kind: 'local' });
+      }
+    }
+  }
+}
+
+function sameBinding(a: Binding, b: Binding): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'import' && b.kind === 'import') return a.target === b.target;
+  if (a.kind === 'instance' && b.kind === 'instance') return a.type === b.type;
+  if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
+  return true;
+}

@@ -1,0 +1,114 @@
+/**
+ * The one module that loads web-tree-sitter and the grammars.
+ *
+ * The `.wasm` files come from the npm packages pinned in package.json
+ * (web-tree-sitter 0.25.10, tree-sitter-python 0.25.0, tree-sitter-typescript 0.23.2,
+ * tree-sitter-javascript 0.25.0); esbuild.mjs copies them beside every bundle, so they
+ * are loaded relative to the running bundle and never from node_modules.
+ */
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { Parser, Language, Tree, Node, Query } from 'web-tree-sitter';
+
+export type { Tree, Node } from 'web-tree-sitter';
+
+/** The grammar a file is parsed with. */
+export type Grammar = 'python' | 'typescript' | 'tsx' | 'javascript';
+/** Rules and hovers are written per family: the JS family shares node types across its grammars. */
+export type Family = 'python' | 'js';
+
+export function familyOf(g: Grammar): Family {
+  return g === 'python' ? 'python' : 'js';
+}
+
+const EXTENSIONS: Record<string, Grammar> = {
+  '.py': 'python', '.pyi': 'python',
+  '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
+  '.tsx': 'tsx',
+  '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript',
+};
+
+const LANGUAGE_IDS: Record<string, Grammar> = {
+  python: 'python',
+  typescript: 'typescript',
+  typescriptreact: 'tsx',
+  javascript: 'javascript',
+  javascriptreact: 'javascript',
+};
+
+export function grammarForPath(file: string): Grammar | undefined {
+  return EXTENSIONS[path.extname(file).toLowerCase()];
+}
+
+export function grammarForLanguageId(languageId: string, file?: string): Grammar | undefined {
+  return LANGUAGE_IDS[languageId] ?? (file ? grammarForPath(file) : undefined);
+}
+
+const WASM_FILES: Record<Grammar, string> = {
+  python: 'tree-sitter-python.wasm',
+  typescript: 'tree-sitter-typescript.wasm',
+  tsx: 'tree-sitter-tsx.wasm',
+  javascript: 'tree-sitter-javascript.wasm',
+};
+
+/** Where the wasm files are: beside the bundle. Tests built elsewhere get them copied too. */
+function wasmDir(): string {
+  return __dirname;
+}
+
+let ready: Promise<void> | undefined;
+const languages = new Map<Grammar, Language>();
+
+/** Loads the runtime and all grammars once; safe to call many times. */
+export function initParsers(): Promise<void> {
+  ready ??= (async () => {
+    const dir = wasmDir();
+    const runtime = path.join(dir, 'tree-sitter.wasm');
+    if (!fs.existsSync(runtime)) {
+      throw new Error(`tree-sitter runtime not found at ${runtime}: the build copies it beside the bundle (npm run build)`);
+    }
+    await Parser.init({ locateFile: () => runtime });
+    for (const g of Object.keys(WASM_FILES) as Grammar[]) {
+      languages.set(g, await Language.load(path.join(dir, WASM_FILES[g])));
+    }
+  })();
+  return ready;
+}
+
+export function languageFor(g: Grammar): Language {
+  const lang = languages.get(g);
+  if (!lang) throw new Error('initParsers() must finish before parsing');
+  return lang;
+}
+
+const parsers = new Map<Grammar, Parser>();
+
+/** Parses text, incrementally when an edited old tree of the same grammar is given. */
+export function parse(g: Grammar, text: string, oldTree?: Tree | null): Tree {
+  let parser = parsers.get(g);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(languageFor(g));
+    parsers.set(g, parser);
+  }
+  const tree = parser.parse(text, oldTree ?? null);
+  if (!tree) throw new Error(`tree-sitter returned no tree for a ${g} document`);
+  return tree;
+}
+
+const queries = new Map<string, Query>();
+
+/** Compiles a query once per grammar and source. */
+export function query(g: Grammar, source: string): Query {
+  const key = `${g}\0${source}`;
+  let q = queries.get(key);
+  if (!q) {
+    q = new Query(languageFor(g), source);
+    queries.set(key, q);
+  }
+  return q;
+}
+
+export function isNode(n: Node | null | undefined): n is Node {
+  return n !== null && n !== undefined;
+}

@@ -1,0 +1,22 @@
+; What the analysis index collects from a JavaScript/TypeScript tree, in one query run.
+; Only node types that all three JS-family grammars know; ts-index.scm adds the TypeScript ones.
+(function_declaration) @fn
+(generator_function_declaration) @fn
+(function_expression) @fn
+(generator_function) @fn
+(arrow_function) @fn
+(method_definition) @fn
+(class_declaration) @class
+(class) @class
+(call_expression) @call
+(new_expression) @call
+(expression_statement) @stmt
+(for_statement) @loop
+(for_in_statement) @loop
+(while_statement) @loop
+(do_statement) @loop
+(await_expression) @await
+(import_statement) @import
+(variable_declarator name: (_) @bind)
+(assignment_expression left: (identifier) @bind)
+(arrow_function parameter: (identifier) @bind)

@@ -1,0 +1,74 @@
+/**
+ * Open documents with their syntax trees, kept in step with edits so that tree-sitter
+ * re-parses incrementally. Pure: no LSP connection here, only the LSP text types.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { parse, type Grammar, type Tree } from './core/parser';
+import { prepare, type Analysis } from './core/engine';
+
+export class OpenDocument {
+  private tree: Tree | null = null;
+  private treeStale = true;
+  private prepared: Analysis | null = null;
+
+  constructor(public doc: TextDocument, readonly grammar: Grammar) {}
+
+  get uri(): string { return this.doc.uri; }
+  get version(): number { return this.doc.version; }
+  get text(): string { return this.doc.getText(); }
+
+  /** Applies LSP content changes, telling the old tree about each edit. */
+  applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
+    for (const change of changes) {
+      if ('range' in change && this.tree) {
+        const startIndex = this.doc.offsetAt(change.range.start);
+        const oldEndIndex = this.doc.offsetAt(change.range.end);
+        const start = this.doc.positionAt(startIndex);
+        const oldEnd = this.doc.positionAt(oldEndIndex);
+        const lines = change.text.split('\n');
+        const newEnd = lines.length === 1
+          ? { row: start.line, column: start.character + change.text.length }
+          : { row: start.line + lines.length - 1, column: lines[lines.length - 1].length };
+        this.tree.edit({
+          startIndex, oldEndIndex, newEndIndex: startIndex + change.text.length,
+          startPosition: { row: start.line, column: start.character },
+          oldEndPosition: { row: oldEnd.line, column: oldEnd.character },
+          newEndPosition: newEnd,
+        });
+      } else {
+        this.dropTree();
+      }
+      this.doc = TextDocument.update(this.doc, [change], version);
+    }
+    this.treeStale = true;
+    this.prepared = null;
+  }
+
+  /** The tree for the current text, re-parsed incrementally when edits came in. */
+  currentTree(): Tree {
+    if (this.tree && !this.treeStale) return this.tree;
+    const next = parse(this.grammar, this.text, this.tree);
+    this.tree?.delete();
+    this.tree = next;
+    this.treeStale = false;
+    return next;
+  }
+
+  /** Index and names for the current tree, built once per version and shared by rules and hovers. */
+  analysis(): Analysis {
+    const tree = this.currentTree();
+    this.prepared ??= prepare(this.grammar, tree);
+    return this.prepared;
+  }
+
+  private dropTree(): void {
+    this.tree?.delete();
+    this.tree = null;
+    this.prepared = null;
+  }
+
+  dispose(): void {
+    this.dropTree();
+  }
+}

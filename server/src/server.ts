@@ -1,0 +1,219 @@
+/**
+ * The language server: an LSP adapter over the analysis core. Runs inside the extension (IPC)
+ * and on its own (`node dist/server.js --stdio`, `concurrency-lens lsp`) for other editors.
+ */
+import {
+  createConnection, ProposedFeatures, TextDocumentSyncKind, DiagnosticSeverity, CodeActionKind,
+  type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToFileURL } from 'node:url';
+import * as path from 'node:path';
+import { initParsers, grammarForLanguageId } from './core/parser';
+import { analyzeTree } from './core/engine';
+import { ruleById } from './core/rules';
+import type { Finding } from './core/types';
+import { OpenDocument } from './documents';
+import { SECTION, DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { AnalysisStatusNotification } from './protocol';
+
+const DEBOUNCE_MS = 120;
+
+export function startServer(connection: Connection): void {
+  const docs = new Map<string, OpenDocument>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  const settingsCache = new Map<string, Promise<Settings>>();
+  const lastFindings = new Map<string, Finding[]>();
+  let pullConfiguration = false;
+  let parsersReady: Promise<void> = Promise.resolve();
+
+  const log = (msg: string) => connection.console.log(`[concurrency-lens] ${msg}`);
+
+  connection.onInitialize((params): InitializeResult => {
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    parsersReady = initParsers();
+    parsersReady.catch((err) => connection.console.error(`tree-sitter failed to load: ${String(err)}`));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'concurrency-lens' },
+    };
+  });
+
+  function settingsFor(uri: string): Promise<Settings> {
+    if (!pullConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
+    let s = settingsCache.get(uri);
+    if (!s) {
+      s = connection.workspace.getConfiguration({ scopeUri: uri, section: SECTION }).then(
+        (raw) => {
+          const { settings, problems } = normalizeSettings(raw);
+          for (const p of problems) connection.console.warn(`${SECTION}.${p}`);
+          return settings;
+        },
+        () => DEFAULT_SETTINGS,
+      );
+      settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  function schedule(uri: string, delay = DEBOUNCE_MS): void {
+    clearTimeout(timers.get(uri));
+    timers.set(uri, setTimeout(() => {
+      timers.delete(uri);
+      void analyze(uri);
+    }, delay));
+  }
+
+  async function analyze(uri: string): Promise<void> {
+    await parsersReady;
+    const settings = await settingsFor(uri);
+    const doc = docs.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const started = performance.now();
+    let findings: Finding[] = [];
+    let skipped: string | undefined;
+    let failedRules: string[] = [];
+    try {
+      const text = doc.text;
+      const tree = doc.currentTree();
+      const result = analyzeTree(doc.grammar, text, tree, settings, doc.analysis(), started);
+      findings = result.findings;
+      skipped = result.skipped;
+      failedRules = result.failures.map((f) => f.rule);
+      for (const f of result.failures) connection.console.error(`rule ${f.rule} failed on ${uri}: ${f.error}`);
+    } catch (err) {
+      skipped = `analysis failed: ${err instanceof Error ? err.message : String(err)}`;
+      connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    }
+    // A newer version arrived while we worked: its own analysis will publish.
+    if (docs.get(uri) !== doc || doc.version !== version) return;
+    lastFindings.set(uri, findings);
+    await connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
+    await connection.sendNotification(AnalysisStatusNotification, {
+      uri, version, ms: performance.now() - started, findings: findings.length, skipped, failedRules,
+    });
+  }
+
+  connection.onDidOpenTextDocument(({ textDocument: td }) => {
+    const grammar = grammarForLanguageId(td.languageId, td.uri);
+    if (!grammar) return;
+    docs.get(td.uri)?.dispose();
+    docs.set(td.uri, new OpenDocument(TextDocument.create(td.uri, td.languageId, td.version, td.text), grammar));
+    schedule(td.uri, 0);
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument: td, contentChanges }) => {
+    const doc = docs.get(td.uri);
+    if (!doc) return;
+    doc.applyChanges(contentChanges, td.version);
+    schedule(td.uri);
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument: td }) => {
+    clearTimeout(timers.get(td.uri));
+    timers.delete(td.uri);
+    docs.get(td.uri)?.dispose();
+    docs.delete(td.uri);
+    settingsCache.delete(td.uri);
+    lastFindings.delete(td.uri);
+    void connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    for (const uri of docs.keys()) schedule(uri, 0);
+  });
+
+  connection.onHover((params): Hover | null => {
+    const findings = lastFindings.get(params.textDocument.uri) ?? [];
+    const p = params.position;
+    const here = findings.filter((f) => contains(f, p.line, p.character));
+    if (here.length === 0) return null;
+    const docsText = [...new Set(here.map((f) => f.rule))].map((id) => ruleById(id)?.doc).filter(Boolean);
+    return { contents: { kind: 'markdown', value: docsText.join('\n\n---\n\n') } };
+  });
+
+  connection.onCodeAction((params): CodeAction[] => {
+    const doc = docs.get(params.textDocument.uri);
+    if (!doc) return [];
+    const findings = (lastFindings.get(params.textDocument.uri) ?? []).filter(
+      (f) => f.range.start.line <= params.range.end.line && f.range.end.line >= params.range.start.line,
+    );
+    const actions: CodeAction[] = [];
+    for (const f of findings) {
+      const diagnostic = toDiagnostic(f, doc.uri);
+      for (const fix of f.fixes ?? []) {
+        actions.push({
+          title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true,
+          edit: { changes: { [doc.uri]: fix.edits } },
+        });
+      }
+      actions.push(suppressAction(doc, f, diagnostic));
+    }
+    return actions;
+  });
+
+  connection.onShutdown(() => {
+    for (const t of timers.values()) clearTimeout(t);
+    for (const d of docs.values()) d.dispose();
+    docs.clear();
+  });
+
+  connection.listen();
+  log('server started');
+}
+
+function contains(f: Finding, line: number, character: number): boolean {
+  const { start, end } = f.range;
+  if (line < start.line || line > end.line) return false;
+  if (line === start.line && character < start.character) return false;
+  if (line === end.line && character > end.character) return false;
+  return true;
+}
+
+const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function ruleDocUrl(id: string): string {
+  return pathToFileURL(path.join(__dirname, 'docs', 'rules', `${id}.md`)).toString();
+}
+
+function toDiagnostic(f: Finding, uri: string): Diagnostic {
+  return {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    source: 'concurrency-lens',
+    code: f.rule,
+    codeDescription: { href: ruleDocUrl(f.rule) },
+    message: f.message,
+    relatedInformation: f.related?.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
+  };
+}
+
+function suppressAction(doc: OpenDocument, f: Finding, diagnostic: Diagnostic): CodeAction {
+  const line = f.range.start.line;
+  const lineText = doc.text.split('\n')[line] ?? '';
+  const indent = /^\s*/.exec(lineText)?.[0] ?? '';
+  const comment = doc.grammar === 'python'
+    ? `${indent}# concurrency-lens: ignore[${f.rule}]\n`
+    : `${indent}// concurrency-lens-ignore-next-line ${f.rule}\n`;
+  return {
+    title: `Suppress ${f.rule} on this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [doc.uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: comment }] } },
+  };
+}
+
+if (require.main === module) {
+  startServer(createConnection(ProposedFeatures.all));
+}
