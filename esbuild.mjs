@@ -66,7 +66,9 @@ if (withTests) {
   const lsp = testEntries('test/lsp');
   if (lsp.length) targets.push({ ...common, entryPoints: lsp, outdir: 'out/test/lsp' });
   if (existsSync(join(root, 'test/vscode/suite/index.ts'))) {
-    targets.push({ ...common, entryPoints: { index: 'test/vscode/suite/index.ts' }, outdir: 'out/test/vscode/suite' });
+    // mocha stays external: the extension host resolves it from the project's node_modules.
+    const suite = ['test/vscode/suite/index.ts', ...testEntries('test/vscode/suite')];
+    targets.push({ ...common, entryPoints: suite, outdir: 'out/test/vscode/suite', external: ['vscode', 'mocha'] });
   }
   if (existsSync(join(root, 'test/vscode/driver.ts'))) {
     targets.push({ ...common, entryPoints: { driver: 'test/vscode/driver.ts' }, outdir: 'out/test/vscode', external: ['vscode', 'playwright-core'] });

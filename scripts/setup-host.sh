@@ -49,8 +49,12 @@ mkdir -p node_modules/@vscode/ripgrep/bin
 ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
 [ -e node_modules.asar ] || ln -s node_modules node_modules.asar
 
-cd "$host/node_modules/code-server"
-npm rebuild --loglevel=error argon2 >/dev/null 2>&1 || (cd "$host" && npm rebuild --loglevel=error argon2 >/dev/null)
+# argon2 (password hashing, loaded even with --auth none) has no prebuilt binary offline: build it.
+cd "$host"
+npm rebuild --loglevel=error argon2 >/dev/null
+for built in node_modules/argon2/lib/binding/napi-v3/argon2.node "$vs/node_modules/node-pty/build/Release/pty.node"; do
+  [ -e "$built" ] || { echo "setup-host: building $built failed" >&2; exit 1; }
+done
 
 touch "$marker"
 echo "setup-host: code-server ready"

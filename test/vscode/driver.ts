@@ -1,0 +1,156 @@
+/**
+ * Runs the real-VS-Code suites against code-server 4.100.3 (VS Code 1.100.3):
+ *  1. the extension-host suite (mocha, test/vscode/suite) with the extension under development;
+ *  2. UI tests: Chromium opens fixture files and checks what a user sees;
+ *  3. the packaged extension: `npm run package`, --install-extension, diagnostics on screen.
+ * Prints one line per test and a closing "N passed, N failed"; exits non-zero on any failure.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { CodeServer, launchBrowser, newPage, ROOT, RESULTS_DIR, CodeServer as Host } from './host';
+import { waitForWorkbench, openFile, screenshot, lineContaining } from './ui';
+
+const WORKSPACE = path.join(ROOT, 'test', 'fixtures', 'workspace');
+const SUITE = path.join(ROOT, 'out', 'test', 'vscode', 'suite', 'index.js');
+
+interface Case { name: string; run(browser: Browser): Promise<void> }
+const only = process.env.CL_UI_ONLY;
+
+async function withHost<T>(name: string, opts: Partial<Parameters<typeof Host.start>[0]>, body: (host: CodeServer) => Promise<T>): Promise<T> {
+  const host = await CodeServer.start({ name, ...opts });
+  try {
+    return await body(host);
+  } finally {
+    await host.stop();
+  }
+}
+
+/** Runs a UI body on a fresh page; on failure the page is saved as test-results/<name>-failure.png. */
+async function onPage(browser: Browser, name: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const page = await newPage(browser);
+  try {
+    await body(page);
+  } catch (err) {
+    await page.screenshot({ path: path.join(RESULTS_DIR, `${name}-failure.png`) }).catch(() => undefined);
+    throw err;
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function waitForFile<T>(file: string, accept: (v: T) => boolean, timeoutMs: number, what: string, alive: () => string | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const dead = alive();
+    if (dead) throw new Error(dead);
+    if (fs.existsSync(file)) {
+      const v = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+      if (accept(v)) return v;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+const cases: Case[] = [
+  {
+    name: 'extension-host suite (mocha in the real extension host)',
+    async run(browser) {
+      const resultsFile = path.join(RESULTS_DIR, 'extension-host-results.json');
+      fs.rmSync(resultsFile, { force: true });
+      await withHost('exthost', { env: { CL_TEST_RESULTS: resultsFile } }, async (host) => {
+        const page = await newPage(browser);
+        const logs: string[] = [];
+        page.on('console', (m) => logs.push(m.text()));
+        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['extensionTestsPath', SUITE], ['skipWelcome', 'true']]));
+        type R = { done: boolean; passed: number; failed: number; outcomes: { title: string; state: string; error?: string }[]; fatal?: string };
+        const r = await waitForFile<R>(resultsFile, (v) => v.done, 600_000, 'the extension-host results', () =>
+          host.proc.exitCode !== null ? `code-server exited (${host.proc.exitCode})` : undefined);
+        fs.writeFileSync(path.join(RESULTS_DIR, 'extension-host-console.log'), logs.join('\n'));
+        for (const o of r.outcomes) console.log(`    ${o.state === 'passed' ? 'ok' : 'FAILED'}  ${o.title}${o.error ? '\n' + o.error.replace(/^/gm, '        ') : ''}`);
+        if (r.fatal) throw new Error(`the suite could not run: ${r.fatal}`);
+        if (r.failed > 0 || r.passed === 0) throw new Error(`${r.failed} of ${r.passed + r.failed} extension-host tests failed`);
+        await page.context().close();
+      });
+    },
+  },
+  {
+    name: 'UI: squiggles under time.sleep (Python) and readFileSync (TypeScript), Problems panel lists them',
+    async run(browser) {
+      await withHost('ui', {}, (host) => onPage(browser, 'ui', async (page) => {
+        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
+        await waitForWorkbench(page);
+        await openFile(page, 'fetch.py');
+        await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+        await screenshot(page, 'squiggle-python');
+        await openFile(page, 'load.ts');
+        await lineContaining(page, 'readFileSync').waitFor();
+        await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+        await page.keyboard.press('Control+Shift+M');
+        const problems = page.locator('.markers-panel');
+        await problems.getByText(/time\.sleep/).first().waitFor({ timeout: 30_000 });
+        await problems.getByText(/readFileSync/).first().waitFor({ timeout: 30_000 });
+        await screenshot(page, 'problems-panel');
+      }));
+    },
+  },
+  {
+    name: 'packaged .vsix installs into code-server and shows diagnostics',
+    async run(browser) {
+      const vsix = path.join(ROOT, 'concurrency-lens.vsix');
+      const pack = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
+      if (pack.status !== 0) throw new Error(`npm run package failed:\n${pack.stdout}\n${pack.stderr}`);
+      const listing = spawnSync('unzip', ['-l', vsix], { encoding: 'utf8' }).stdout ?? '';
+      if (/node_modules\//.test(listing)) throw new Error('the vsix carries node_modules');
+      if (/\.node\b/.test(listing)) throw new Error('the vsix carries a native binary');
+      for (const need of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/tree-sitter-python.wasm']) {
+        if (!listing.includes(need)) throw new Error(`the vsix lacks ${need}`);
+      }
+      const extensionsDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'cl-vsix-ext-'));
+      const install = spawnSync(process.execPath, [CodeServer.entry(), '--extensions-dir', extensionsDir, '--install-extension', vsix], { encoding: 'utf8' });
+      if (install.status !== 0) throw new Error(`--install-extension failed:\n${install.stdout}\n${install.stderr}`);
+      await withHost('vsix', { extensionsDir }, (host) => onPage(browser, 'vsix', async (page) => {
+        await page.goto(host.workbenchUrl(WORKSPACE));
+        await waitForWorkbench(page);
+        await openFile(page, 'fetch.py');
+        await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+        await openFile(page, 'load.ts');
+        await page.keyboard.press('Control+Shift+M');
+        const problems = page.locator('.markers-panel');
+        await problems.getByText(/time\.sleep/).first().waitFor({ timeout: 30_000 });
+        await problems.getByText(/readFileSync/).first().waitFor({ timeout: 30_000 });
+        await screenshot(page, 'vsix-problems');
+      }));
+    },
+  },
+];
+
+async function main(): Promise<number> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  if (!fs.existsSync(SUITE)) throw new Error(`${SUITE} is missing: build the tests first (node esbuild.mjs --tests)`);
+  const browser = await launchBrowser();
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const c of cases) {
+      if (only && !c.name.includes(only)) continue;
+      const started = Date.now();
+      try {
+        await c.run(browser);
+        passed++;
+        console.log(`ok   ${c.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      } catch (err) {
+        failed++;
+        console.log(`FAIL ${c.name} (${((Date.now() - started) / 1000).toFixed(1)} s)\n${String(err instanceof Error ? err.stack : err).replace(/^/gm, '     ')}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`vscode: ${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (err) => { console.error(err); process.exitCode = 1; });
