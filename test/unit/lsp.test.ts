@@ -1,0 +1,172 @@
+/**
+ * The language server over its real transport: dist/server.js --stdio, JSON-RPC on pipes,
+ * as Neovim or Helix would start it.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
+  InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification, DidChangeConfigurationNotification, PublishDiagnosticsNotification,
+  ConfigurationRequest, HoverRequest, CodeActionRequest, ShutdownRequest, ExitNotification,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { AnalysisStatusNotification, type AnalysisStatus } from '../../server/src/protocol';
+
+const SERVER = path.resolve(__dirname, '../../../dist/server.js');
+
+let proc: ChildProcess;
+let conn: ProtocolConnection;
+let settings: Record<string, unknown> = {};
+const published: PublishDiagnosticsParams[] = [];
+const statuses: AnalysisStatus[] = [];
+let stderr = '';
+
+// One handler per notification (a second registration would replace the first); waiters listen here.
+const arrivals = new EventEmitter();
+
+/** Resolves with the first published diagnostics for `uri` that satisfy `ok`, already here or still to come. */
+function diagnosticsFor(uri: string, ok: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+  return waitUntil(() => published.find((p) => p.uri === uri && ok(p)), `diagnostics for ${uri}`, timeoutMs);
+}
+
+function waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const v = probe();
+      if (v === undefined) return;
+      clearTimeout(timer);
+      arrivals.off('message', check);
+      resolve(v);
+    };
+    const timer = setTimeout(() => { arrivals.off('message', check); reject(new Error(`no ${what} within ${timeoutMs} ms; stderr: ${stderr}`)); }, timeoutMs);
+    arrivals.on('message', check);
+    check();
+  });
+}
+
+before(async () => {
+  proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  proc.stderr!.on('data', (d) => { stderr += d; });
+  conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => { published.push(p); arrivals.emit('message'); });
+  conn.onNotification(AnalysisStatusNotification, (s) => { statuses.push(s); arrivals.emit('message'); });
+  conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
+  conn.listen();
+  const init = await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, workspaceFolders: null,
+  });
+  assert.equal(init.serverInfo?.name, 'concurrency-lens');
+  await conn.sendNotification(InitializedNotification.type, {});
+});
+
+after(async () => {
+  await conn.sendRequest(ShutdownRequest.type);
+  await conn.sendNotification(ExitNotification.type);
+  await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+  conn.dispose();
+});
+
+const PY = 'import time\n\nasync def fetch():\n    time.sleep(1)\n';
+
+test('open: a Python document gets its diagnostic, with code, source and a doc link', async () => {
+  const uri = 'file:///tmp/lsp-open.py';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: PY } });
+  const p = await diagnosticsFor(uri);
+  assert.equal(p.diagnostics.length, 1);
+  const d = p.diagnostics[0];
+  assert.equal(d.code, 'blocking-call-in-async');
+  assert.equal(d.source, 'concurrency-lens');
+  assert.deepEqual(d.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 17 } });
+  assert.match(d.codeDescription!.href, /docs\/rules\/blocking-call-in-async\.md$/);
+  const status = await waitUntil(() => statuses.find((s) => s.uri === uri), 'a status notification');
+  assert.equal(status.findings, 1);
+  assert.ok(status.ms >= 0 && status.ms < 10_000);
+});
+
+test('incremental change: fixing the call clears the diagnostic, breaking it again brings it back', async () => {
+  const uri = 'file:///tmp/lsp-change.py';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: PY } });
+  await diagnosticsFor(uri, (p) => p.version === 1 && p.diagnostics.length === 1);
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 14 } }, text: 'await asyncio.sleep' }],
+  });
+  await diagnosticsFor(uri, (p) => p.version === 2 && p.diagnostics.length === 0);
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 23 } }, text: 'time.sleep' }],
+  });
+  const back = await diagnosticsFor(uri, (p) => p.version === 3);
+  assert.equal(back.diagnostics.length, 1);
+  assert.equal(back.diagnostics[0].range.start.line, 3);
+});
+
+test('rapid edits publish only the latest version', async () => {
+  const uri = 'file:///tmp/lsp-rapid.ts';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: '' } });
+  await diagnosticsFor(uri, (p) => p.version === 1);
+  const before = published.filter((p) => p.uri === uri).length;
+  const text = "import fs from 'fs';\nasync function f() { fs.readFileSync('x'); }\n";
+  for (let i = 0; i < text.length; i++) {
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 + i },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '' }, { text: text.slice(0, i + 1) }],
+    });
+  }
+  const last = await diagnosticsFor(uri, (p) => p.version === 1 + text.length);
+  assert.equal(last.diagnostics.length, 1);
+  const during = published.filter((p) => p.uri === uri).length - before;
+  assert.ok(during < text.length / 2, `debounced: ${during} publications for ${text.length} edits`);
+});
+
+test('configuration change: turning the rule off re-analyses open documents', async () => {
+  const uri = 'file:///tmp/lsp-config.py';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: PY } });
+  await diagnosticsFor(uri, (p) => p.diagnostics.length === 1);
+  const count = published.length;
+  settings = { rules: { 'blocking-call-in-async': 'off' } };
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  await diagnosticsFor(uri, (p) => published.indexOf(p) >= count && p.diagnostics.length === 0);
+  settings = { rules: { 'blocking-call-in-async': 'error' } };
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  const again = await diagnosticsFor(uri, (p) => p.diagnostics.length === 1 && p.diagnostics[0].severity === 1);
+  assert.equal(again.diagnostics[0].severity, 1);
+  settings = {};
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+});
+
+test('hover on a diagnostic shows the rule doc; code actions offer a suppression', async () => {
+  const uri = 'file:///tmp/lsp-hover.py';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: PY } });
+  const p = await diagnosticsFor(uri, (x) => x.diagnostics.length === 1);
+  const hover = await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 9 } });
+  const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+  assert.match(value, /# blocking-call-in-async/);
+  const actions = await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: p.diagnostics[0].range, context: { diagnostics: p.diagnostics } });
+  const titles = (actions ?? []).map((a) => a.title);
+  assert.ok(titles.some((t) => /Suppress blocking-call-in-async/.test(t)), titles.join(', '));
+});
+
+test('close clears the diagnostics', async () => {
+  const uri = 'file:///tmp/lsp-close.py';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: PY } });
+  await diagnosticsFor(uri, (p) => p.diagnostics.length === 1);
+  const count = published.length;
+  await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  await diagnosticsFor(uri, (p) => published.indexOf(p) >= count && p.diagnostics.length === 0);
+});
+
+test('garbage input does not take the server down', async () => {
+  const uri = 'file:///tmp/lsp-garbage.ts';
+  const junk = '\u0000'.repeat(100) + '{'.repeat(5000) + 'async function (' + '\uFFFF\uD800';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: junk } });
+  await diagnosticsFor(uri, (p) => p.version === 1);
+  const ok = 'file:///tmp/lsp-after-garbage.py';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: ok, languageId: 'python', version: 1, text: PY } });
+  const p = await diagnosticsFor(ok, (x) => x.diagnostics.length > 0);
+  assert.equal(p.diagnostics.length, 1);
+});
