@@ -29,6 +29,8 @@ export async function freePort(): Promise<number> {
 
 export interface HostOptions {
   name: string;
+  /** a fixed port; a free one when absent */
+  port?: number;
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
   /** a folder of extensions to use instead of a fresh empty one */
@@ -74,7 +76,7 @@ export class CodeServer {
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     const logFile = path.join(RESULTS_DIR, `code-server-${opts.name}.log`);
     const log = fs.openSync(logFile, 'w');
-    const port = await freePort();
+    const port = opts.port ?? await freePort();
     const proc = spawn(process.execPath, [
       entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
