@@ -1,6 +1,7 @@
 /**
  * `concurrency-lens`: the command-line adapter over the same cores as the editor.
  *   concurrency-lens check [PATH...] [--format text|json] [--rule id=severity] [--config FILE]
+ *   concurrency-lens run FILE [--function NAME | --line N | --lines A-B] [--harness H] [--tasks N] [--timeout S] [--json]
  *   concurrency-lens lsp            (the language server over stdio)
  */
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import { check, runCheckWorker, loadConfig, type WorkerJob } from './check';
 import { normalizeSettings } from './settings';
 import { SEVERITIES, type Severity } from './core/types';
 import { RULES } from './core/rules';
+import { runCommand } from './harness/run-command';
 
 export class UsageError extends Error {}
 
@@ -117,6 +119,7 @@ async function runLsp(): Promise<number> {
 
 export const COMMANDS: Command[] = [
   { name: 'check', summary: 'report concurrency bugs in files and folders', run: runCheck },
+  { name: 'run', summary: 'run a function, cell or lines under serial, thread, process and coroutine harnesses', run: (args) => runCommand(args, UsageError) },
   { name: 'lsp', summary: 'run the language server over stdio (Neovim, Helix, Zed...)', run: () => runLsp() },
 ];
 

@@ -1,0 +1,331 @@
+"""Runs one harness over a user's Python function and reports on fd 3.
+
+Started by server/src/harness/orchestrator.ts as `python runner.py ARGS`, ARGS being one JSON
+argument (RunnerArgs in server/src/harness/types.ts). Standard library only, and kept to what
+Python 3.8 has. stdout and stderr belong to the snippet; this runner writes only JSON lines on
+fd 3 (RunnerEvent) and never needs to watch the time: the orchestrator kills our process group.
+"""
+import asyncio
+import collections
+import importlib.util
+import inspect
+import json
+import linecache
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+
+MODULE_NAME = "_cl_snippet"  # not __main__, so an `if __name__ == "__main__":` block stays quiet
+VALUE_LIMIT = 1024
+SLOW_CALLBACK_S = 0.05  # asyncio debug mode reports loop steps longer than this
+SAMPLE_EVERY_S = 0.01
+
+_RUNNER_FILE = os.path.abspath(__file__)
+_emit_lock = threading.Lock()
+_loaded = {}  # module path -> module, per process
+
+
+def _emit(event):
+    """One JSON line on fd 3. A line under PIPE_BUF is written atomically, so process-pool
+    workers (which inherit fd 3 under fork) may emit their own task-start."""
+    data = (json.dumps(event) + "\n").encode("utf-8")
+    with _emit_lock:
+        try:
+            while data:
+                data = data[os.write(3, data):]
+            return True
+        except OSError:  # fd 3 not inherited (spawn/forkserver workers): the parent reports instead
+            return False
+
+
+def _ms_since(t0):
+    return round((time.perf_counter() - t0) * 1000.0, 3)
+
+
+def _cut(text):
+    return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
+
+
+def _repr(value):
+    try:
+        return _cut(repr(value))
+    except Exception as e:  # a broken __repr__ is the snippet's bug, not ours: show it
+        return "<repr failed: %s: %s>" % (type(e).__name__, e)
+
+
+class LineMap:
+    """Maps a frame in the loaded module back to the user's file."""
+
+    def __init__(self, args):
+        self.file = os.path.abspath(args["file"])
+        self.module = os.path.abspath(args.get("module") or args["file"])
+        self.segments = args.get("lineMap") or []
+
+    def line(self, filename, lineno):
+        """The 1-based line in the user's file, or None when the frame is not in it."""
+        if os.path.abspath(filename) != self.module:
+            return None
+        if self.module == self.file:
+            return lineno
+        for mod_start, file_start, count in self.segments:
+            if mod_start <= lineno < mod_start + count:
+                return file_start + (lineno - mod_start)
+        return None
+
+    def is_module(self, filename):
+        return os.path.abspath(filename) == self.module
+
+    def format_stack(self, tb):
+        """A Python-style traceback of the frames from the user's code on; frames of the
+        (synthetic) module name the user's file and line."""
+        frames = traceback.extract_tb(tb)
+        first = next((k for k, f in enumerate(frames) if f.filename != _RUNNER_FILE), len(frames))
+        out = []
+        for f in frames[first:]:
+            filename, lineno, text = f.filename, f.lineno, f.line
+            if self.is_module(filename):
+                mapped = self.line(filename, lineno)
+                filename = self.file
+                if mapped is not None:
+                    lineno = mapped
+                    text = linecache.getline(self.file, mapped).strip()
+            out.append('  File "%s", line %s, in %s\n' % (filename, lineno, f.name))
+            if text:
+                out.append("    %s\n" % text)
+        return "".join(out)
+
+    def error(self, exc):
+        stack = "Traceback (most recent call last):\n" + self.format_stack(exc.__traceback__)
+        message = str(exc)
+        if isinstance(exc, SyntaxError) and exc.filename and self.is_module(exc.filename):
+            mapped = self.line(exc.filename, exc.lineno or 0)
+            message = "%s (%s, line %s)" % (exc.msg, self.file, mapped if mapped is not None else "?")
+        stack += "%s: %s" % (type(exc).__name__, message)
+        return {"type": type(exc).__name__, "message": message, "stack": stack}
+
+
+def load_module(args):
+    """Imports the module under MODULE_NAME with the user's folder first on sys.path."""
+    lm = LineMap(args)
+    mod = _loaded.get(lm.module)
+    if mod is not None:
+        return mod
+    folder = os.path.dirname(lm.file)
+    if not sys.path or sys.path[0] != folder:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(MODULE_NAME, lm.module)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[MODULE_NAME] = mod
+    spec.loader.exec_module(mod)
+    _loaded[lm.module] = mod
+    return mod
+
+
+def takes_argument(fn):
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+    return any(p.kind in kinds for p in params)
+
+
+def _worker_name(thread):
+    return thread if thread is not None else threading.current_thread().name
+
+
+def call_task(fn, index, lm, t0, thread=None):
+    """Runs task `index` outside any event loop (an async function gets its own asyncio.run).
+    Returns the task-end fields plus the start, for the caller to report."""
+    worker = {"pid": os.getpid(), "thread": _worker_name(thread)}
+    start = _ms_since(t0)
+    emitted = _emit({"event": "task-start", "index": index, "t": start, "worker": worker})
+    try:
+        result = fn(index) if takes_argument(fn) else fn()
+        if inspect.isawaitable(result):
+            result = asyncio.run(_await(result))
+        rec = {"ok": True, "value": _repr(result), "error": None}
+    except BaseException as e:  # the snippet's SystemExit or KeyboardInterrupt is its result too
+        rec = {"ok": False, "value": None, "error": lm.error(e)}
+    rec.update({"index": index, "t": _ms_since(t0), "start": start, "worker": worker, "startEmitted": emitted})
+    return rec
+
+
+async def _await(awaitable):
+    return await awaitable
+
+
+def _end_event(rec):
+    return {"event": "task-end", "index": rec["index"], "t": rec["t"], "ok": rec["ok"], "value": rec["value"], "error": rec["error"]}
+
+
+def process_task(args, index, t0):
+    """The process-pool entry point: lives here, in an importable module, so it pickles; the
+    worker imports the user's module itself (inherited under fork, imported again otherwise)
+    and sends back only strings, so an unpicklable return value cannot break the run."""
+    lm = LineMap(args)
+    try:
+        fn = getattr(load_module(args), args["function"])
+    except BaseException as e:
+        start = _ms_since(t0)
+        return {"index": index, "t": start, "start": start, "ok": False, "value": None, "error": lm.error(e),
+                "worker": {"pid": os.getpid(), "thread": threading.current_thread().name}, "startEmitted": False}
+    return call_task(fn, index, lm, t0)
+
+
+def run_serial(fn, args, lm, t0):
+    for i in range(args["tasks"]):
+        _emit(_end_event(call_task(fn, i, lm, t0)))
+
+
+def run_thread(fn, args, lm, t0):
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    n = args["tasks"]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        for fut in as_completed([pool.submit(call_task, fn, i, lm, t0) for i in range(n)]):
+            _emit(_end_event(fut.result()))
+
+
+def run_process(fn, args, lm, t0):
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    n = args["tasks"]
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        for fut in as_completed([pool.submit(process_task, args, i, t0) for i in range(n)]):
+            rec = fut.result()
+            if not rec["startEmitted"]:
+                _emit({"event": "task-start", "index": rec["index"], "t": rec["start"], "worker": rec["worker"]})
+            _emit(_end_event(rec))
+
+
+class SlowCallbacks(logging.Handler):
+    """Collects asyncio debug mode's 'Executing <handle> took X seconds' reports; passes any
+    other asyncio log record on to stderr, where the user would have seen it."""
+
+    def __init__(self, t0):
+        logging.Handler.__init__(self)
+        self.t0 = t0
+        self.blocks = []
+        self.fallback = logging.StreamHandler(sys.stderr)
+
+    def emit(self, record):
+        if record.msg == "Executing %s took %.3f seconds" and len(record.args or ()) == 2:
+            seconds = float(record.args[1])
+            end = (time.perf_counter() - self.t0) * 1000.0
+            self.blocks.append({"atMs": round(end - seconds * 1000.0, 3), "ms": round(seconds * 1000.0, 3), "line": None})
+        else:
+            self.fallback.handle(record)
+
+
+class LineSampler(threading.Thread):
+    """Samples which line of the user's file the loop thread is on, so a reported block can
+    name the line that held the loop (debug mode says only which task, not where)."""
+
+    def __init__(self, loop_thread_id, lm, t0):
+        threading.Thread.__init__(self, name="cl-line-sampler", daemon=True)
+        self.tid, self.lm, self.t0 = loop_thread_id, lm, t0
+        self.samples = []
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.wait(SAMPLE_EVERY_S):
+            frame = sys._current_frames().get(self.tid)
+            while frame is not None:
+                line = self.lm.line(frame.f_code.co_filename, frame.f_lineno)
+                if line is not None:  # the innermost frame in the user's file
+                    self.samples.append((_ms_since(self.t0), line))
+                    break
+                frame = frame.f_back
+
+    def line_for(self, start, end):
+        lines = collections.Counter(line for t, line in self.samples if start <= t <= end)
+        return lines.most_common(1)[0][0] if lines else None
+
+
+def run_coroutine(fn, args, lm, t0):
+    """N tasks on one event loop. A sync function is called on the loop itself, so the tasks
+    run one after another and hold the loop: that is what this harness is there to show."""
+    slow = SlowCallbacks(t0)
+    log = logging.getLogger("asyncio")
+    log.addHandler(slow)
+    log.propagate = False
+    sampler = LineSampler(threading.get_ident(), lm, t0)
+    sampler.start()
+    with_arg = takes_argument(fn)
+
+    async def one(i):
+        worker = {"pid": os.getpid(), "thread": "loop"}
+        _emit({"event": "task-start", "index": i, "t": _ms_since(t0), "worker": worker})
+        try:
+            result = fn(i) if with_arg else fn()
+            if inspect.isawaitable(result):
+                result = await result
+            rec = {"ok": True, "value": _repr(result), "error": None}
+        except BaseException as e:
+            rec = {"ok": False, "value": None, "error": lm.error(e)}
+        rec.update({"index": i, "t": _ms_since(t0)})
+        _emit(_end_event(rec))
+
+    async def main():
+        asyncio.get_running_loop().slow_callback_duration = SLOW_CALLBACK_S
+        await asyncio.gather(*[asyncio.ensure_future(one(i)) for i in range(args["tasks"])])
+
+    try:
+        asyncio.run(main(), debug=True)
+    finally:
+        sampler.stop.set()
+        sampler.join()
+        log.removeHandler(slow)
+        log.propagate = True
+    for b in slow.blocks:
+        b["line"] = sampler.line_for(b["atMs"], b["atMs"] + b["ms"])
+    return {"maxBlockMs": max([b["ms"] for b in slow.blocks] or [0]), "blocks": slow.blocks}
+
+
+HARNESSES = {"serial": run_serial, "thread": run_thread, "process": run_process, "coroutine": run_coroutine}
+
+
+def cpu_seconds():
+    """User + system time of this process and its reaped children (the process pool's)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no children's times; this process only
+        return time.process_time()
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main(argv):
+    args = json.loads(argv[1])
+    lm = LineMap(args)
+    harness = HARNESSES.get(args["harness"])
+    if harness is None:
+        _emit({"event": "fatal", "message": "unknown harness %r" % args["harness"]})
+        return 2
+    try:
+        mod = load_module(args)
+    except BaseException as e:
+        err = lm.error(e)
+        _emit({"event": "fatal", "message": "cannot import %s: %s: %s\n%s" % (lm.file, err["type"], err["message"], err["stack"])})
+        return 1
+    fn = getattr(mod, args["function"], None)
+    if not callable(fn):
+        _emit({"event": "fatal", "message": "%s has no top-level function %r" % (lm.file, args["function"])})
+        return 1
+    cpu0 = cpu_seconds()
+    t0 = time.perf_counter()
+    loop = harness(fn, args, lm, t0) or {"maxBlockMs": 0, "blocks": []}
+    wall = _ms_since(t0)
+    cpu = round((cpu_seconds() - cpu0) * 1000.0, 3)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _emit({"event": "harness-end", "wallMs": wall, "cpuMs": cpu, "loop": loop})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

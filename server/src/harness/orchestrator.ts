@@ -1,0 +1,414 @@
+/**
+ * Runs a snippet under one harness or all four: one runner process per harness (runner.py or
+ * runner.mjs, beside the bundle in harness/), each in its own process group so that a timeout,
+ * a cancel or the end of the run can kill the whole tree it made. Pure Node: no vscode, no LSP;
+ * the client, the server and the CLI are adapters over runSnippet().
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { grammarForPath, initParsers } from '../core/parser';
+import { findRunnables, splitLines } from './runnables';
+import { buildSyntheticModule } from './synthetic';
+import {
+  HARNESSES,
+  type HarnessName, type HarnessRun, type RunProgress, type RunResult, type RunnerArgs, type RunnerEvent,
+  type SnippetInfo, type SnippetLanguage, type TaskRecord,
+} from './types';
+
+/** What to run; lines are 0-based and inclusive (RunTarget in protocol.ts). */
+export type SnippetTarget =
+  | { kind: 'function'; name: string }
+  | { kind: 'cell'; startLine: number; endLine: number; name?: string }
+  | { kind: 'selection'; startLine: number; endLine: number; name?: string };
+
+export interface RunOptions {
+  file: string;
+  /** the document's text when it differs from the file on disk (an unsaved editor) */
+  text?: string;
+  /** default: from the file's extension */
+  language?: SnippetLanguage;
+  target: SnippetTarget;
+  harness: HarnessName | 'compare';
+  /** N tasks, default 4 */
+  tasks?: number;
+  /** per harness: each runner process gets this long; default 30 */
+  timeoutSeconds?: number;
+  /** concurrencyLens.pythonPath; default python3, else python, on PATH */
+  pythonPath?: string;
+  /** concurrencyLens.nodePath; default node on PATH, else this runtime (ELECTRON_RUN_AS_NODE) */
+  nodePath?: string;
+  /** environment for the snippet; default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_TASKS = 4;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** Output kept per harness (stdout + stderr); the rest is dropped with OUTPUT_CAP_MARKER. */
+export const OUTPUT_CAP_BYTES = 1024 * 1024;
+export const OUTPUT_CAP_MARKER = '[concurrency-lens: output over 1 MB per harness dropped';
+/** After its runner exits, how long the pipes may stay open (held by an escaped grandchild). */
+const CLOSE_GRACE_MS = 1000;
+
+export function languageForPath(file: string): SnippetLanguage | undefined {
+  const g = grammarForPath(file);
+  if (!g) return undefined;
+  return g === 'python' ? 'python' : g === 'javascript' ? 'javascript' : 'typescript';
+}
+
+/** Where the runners are: esbuild copies server/harness/ beside every bundle. */
+export function harnessDir(): string {
+  return path.join(__dirname, 'harness');
+}
+
+export interface Interpreter {
+  command: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export class InterpreterNotFoundError extends Error {
+  constructor(readonly setting: 'concurrencyLens.pythonPath' | 'concurrencyLens.nodePath', message: string) {
+    super(message);
+  }
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      const candidate = path.join(dir, name + ext);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not in this directory: try the next
+      }
+    }
+  }
+  return undefined;
+}
+
+function givenInterpreter(p: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (!p.includes('/') && !p.includes('\\')) return onPath(p, env);
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return p;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The interpreter for a language, or an InterpreterNotFoundError naming the setting to set. */
+export function findInterpreter(language: SnippetLanguage, opts: Pick<RunOptions, 'pythonPath' | 'nodePath' | 'env'> = {}): Interpreter {
+  const env = opts.env ?? process.env;
+  if (language === 'python') {
+    const setting = 'concurrencyLens.pythonPath';
+    if (opts.pythonPath) {
+      const found = givenInterpreter(opts.pythonPath, env);
+      if (!found) throw new InterpreterNotFoundError(setting, `Python interpreter '${opts.pythonPath}' not found: fix the setting ${setting}`);
+      return { command: found, env };
+    }
+    const found = onPath('python3', env) ?? onPath('python', env);
+    if (!found) throw new InterpreterNotFoundError(setting, `no python3 or python on PATH: set ${setting} to a Python interpreter`);
+    return { command: found, env };
+  }
+  const setting = 'concurrencyLens.nodePath';
+  if (opts.nodePath) {
+    const found = givenInterpreter(opts.nodePath, env);
+    if (!found) throw new InterpreterNotFoundError(setting, `Node.js '${opts.nodePath}' not found: fix the setting ${setting}`);
+    return { command: found, env };
+  }
+  const found = onPath('node', env);
+  if (found) return { command: found, env };
+  // The editor's own runtime is a Node when told so; the CLI's runtime is Node already.
+  return { command: process.execPath, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } };
+}
+
+/** Runner processes alive now, killed if this process exits first (a CLI's Ctrl-C, a crash). */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killTree(child: ChildProcess): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
+    return;
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (err) {
+    // ESRCH: the group is gone already, which is the point.
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+function track(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => { for (const c of live) killTree(c); });
+  }
+  live.add(child);
+}
+
+interface Prepared {
+  file: string;
+  language: SnippetLanguage;
+  snippet: SnippetInfo;
+  args: Omit<RunnerArgs, 'harness'>;
+  tempDir?: string;
+}
+
+async function prepare(opts: RunOptions, tasks: number): Promise<Prepared> {
+  const file = path.resolve(opts.file);
+  const language = opts.language ?? languageForPath(file);
+  const grammar = grammarForPath(file) ?? (language === 'python' ? 'python' : language === 'javascript' ? 'javascript' : 'typescript');
+  if (!language) throw new Error(`cannot run ${file}: not a Python, TypeScript or JavaScript file`);
+  const onDisk = fs.readFileSync(file, 'utf8');
+  const text = opts.text ?? onDisk;
+  await initParsers();
+  const t = opts.target;
+  const lineCount = splitLines(text).length;
+
+  if (t.kind === 'function') {
+    const fn = findRunnables(grammar, text).find((r) => r.kind === 'function' && r.name === t.name);
+    const snippet: SnippetInfo = { kind: 'function', name: t.name, startLine: fn ? fn.startLine + 1 : 0, endLine: fn ? fn.endLine + 1 : 0 };
+    if (text === onDisk) return { file, language, snippet, args: { file, function: t.name, tasks } };
+    // An unsaved buffer runs as it is shown, from a copy mapped line for line.
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
+    const module = path.join(tempDir, 'snippet' + path.extname(file));
+    fs.writeFileSync(module, text);
+    return { file, language, snippet, tempDir, args: { file, module, function: t.name, tasks, lineMap: [[1, 1, lineCount]] } };
+  }
+
+  const start = Math.max(0, Math.min(t.startLine, t.endLine));
+  const end = Math.min(lineCount - 1, Math.max(t.startLine, t.endLine));
+  // A cell's first line is its `# %%` marker: the body starts below it.
+  const bodyStart = t.kind === 'cell' ? start + 1 : start;
+  const syn = buildSyntheticModule(grammar, file, text, bodyStart, end);
+  const name = t.name ?? (t.kind === 'cell' ? `cell at line ${start + 1}` : `lines ${start + 1}-${end + 1}`);
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
+  const module = path.join(tempDir, 'snippet' + syn.extension);
+  fs.writeFileSync(module, syn.source);
+  return {
+    file, language, tempDir,
+    snippet: { kind: t.kind, name, startLine: start + 1, endLine: end + 1 },
+    args: { file, module, function: syn.function, tasks, lineMap: syn.lineMap },
+  };
+}
+
+function emptyRun(harness: HarnessName, error: string, extra: Partial<HarnessRun> = {}): HarnessRun {
+  return {
+    harness, ok: false, wallMs: 0, cpuMs: 0, timedOut: false, cancelled: false, error,
+    tasks: [], stdout: '', stderr: '', loop: { maxBlockMs: 0, blocks: [] }, ...extra,
+  };
+}
+
+/** Keeps the first OUTPUT_CAP_BYTES of a harness's stdout + stderr, decoded as UTF-8. */
+class OutputCap {
+  private kept = 0;
+  private dropped = 0;
+  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  readonly text = { stdout: '', stderr: '' };
+
+  constructor(private readonly onText: (stream: 'stdout' | 'stderr', text: string) => void) {}
+
+  push(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const room = OUTPUT_CAP_BYTES - this.kept;
+    const take = chunk.subarray(0, Math.max(0, room));
+    this.dropped += chunk.length - take.length;
+    this.kept += take.length;
+    if (take.length === 0) return;
+    const s = this.decoders[stream].write(take);
+    if (s) {
+      this.text[stream] += s;
+      this.onText(stream, s);
+    }
+  }
+
+  finish(): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.decoders[stream].end();
+      if (rest) { this.text[stream] += rest; this.onText(stream, rest); }
+    }
+    if (this.dropped > 0) {
+      const marker = `\n${OUTPUT_CAP_MARKER}: ${this.dropped} more bytes]\n`;
+      this.text.stdout += marker;
+      this.onText('stdout', marker);
+    }
+  }
+}
+
+function runnerCommand(language: SnippetLanguage): string {
+  return path.join(harnessDir(), language === 'python' ? 'runner.py' : 'runner.mjs');
+}
+
+async function runHarness(
+  prep: Prepared, harness: HarnessName, interp: Interpreter, timeoutMs: number,
+  onProgress: (p: RunProgress) => void, signal?: AbortSignal,
+): Promise<HarnessRun> {
+  const runner = runnerCommand(prep.language);
+  if (!fs.existsSync(runner)) return emptyRun(harness, `the runner ${runner} is missing from this build`);
+  if (signal?.aborted) return emptyRun(harness, 'cancelled', { cancelled: true });
+  const args: RunnerArgs = { ...prep.args, harness };
+  const env: NodeJS.ProcessEnv = {
+    ...interp.env,
+    PYTHONUNBUFFERED: '1', // output streams while the run goes
+    PYTHONIOENCODING: 'utf-8:backslashreplace',
+    PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ left in the user's folder
+  };
+  const started = performance.now();
+  const child = spawn(interp.command, [runner, JSON.stringify(args)], {
+    cwd: path.dirname(prep.file),
+    env,
+    detached: true, // own process group (a new session): killTree reaches every process it made
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  track(child);
+
+  const tasks = new Map<number, TaskRecord>();
+  const ended = new Set<number>();
+  let end: Extract<RunnerEvent, { event: 'harness-end' }> | undefined;
+  let fatal: string | undefined;
+  const badLines: string[] = [];
+  let timedOut = false;
+  let cancelled = false;
+  let spawnError: Error | undefined;
+  const output = new OutputCap((stream, text) => onProgress({ kind: 'output', harness, stream, text }));
+
+  const onEvent = (e: RunnerEvent) => {
+    switch (e.event) {
+      case 'task-start': {
+        tasks.set(e.index, { index: e.index, startMs: e.t, endMs: e.t, worker: e.worker, ok: false, value: null, error: null });
+        onProgress({ kind: 'task-start', harness, index: e.index, worker: e.worker });
+        break;
+      }
+      case 'task-end': {
+        const prev = tasks.get(e.index);
+        const task: TaskRecord = {
+          index: e.index, startMs: prev?.startMs ?? e.t, endMs: e.t, worker: prev?.worker ?? { pid: 0, thread: '?' },
+          ok: e.ok, value: e.value, error: e.error,
+        };
+        tasks.set(e.index, task);
+        ended.add(e.index);
+        onProgress({ kind: 'task-end', harness, task });
+        break;
+      }
+      case 'harness-end': end = e; break;
+      case 'fatal': fatal = e.message; break;
+    }
+  };
+
+  const events = child.stdio[3] as NodeJS.ReadableStream;
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  events.on('data', (chunk: Buffer) => {
+    pending += decoder.write(chunk);
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (!line.trim()) continue;
+      try {
+        onEvent(JSON.parse(line) as RunnerEvent);
+      } catch {
+        badLines.push(line.slice(0, 200));
+      }
+    }
+  });
+  child.stdout!.on('data', (c: Buffer) => output.push('stdout', c));
+  child.stderr!.on('data', (c: Buffer) => output.push('stderr', c));
+
+  const timer = setTimeout(() => { timedOut = true; killTree(child); }, timeoutMs);
+  const onAbort = () => { cancelled = true; killTree(child); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const exit = await new Promise<{ code: number | null; sig: NodeJS.Signals | null }>((resolve) => {
+    let status: { code: number | null; sig: NodeJS.Signals | null } | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    child.once('error', (err) => { spawnError = err; resolve({ code: null, sig: null }); });
+    child.once('exit', (code, sig) => {
+      status = { code, sig };
+      // The runner is gone; whatever it left in its group (a pool worker, a daemon) goes too.
+      killTree(child);
+      grace = setTimeout(() => {
+        for (const s of [child.stdout, child.stderr, events]) (s as NodeJS.ReadableStream & { destroy(): void } | null)?.destroy();
+        resolve(status!);
+      }, CLOSE_GRACE_MS);
+    });
+    child.once('close', (code, sig) => {
+      if (grace) clearTimeout(grace);
+      resolve(status ?? { code, sig });
+    });
+  });
+  clearTimeout(timer);
+  signal?.removeEventListener('abort', onAbort);
+  live.delete(child);
+  output.finish();
+  const elapsed = performance.now() - started;
+
+  const list = [...tasks.values()].sort((a, b) => a.index - b.index);
+  let error: string | null = null;
+  if (spawnError) error = `cannot start ${interp.command}: ${spawnError.message}`;
+  else if (cancelled) error = 'cancelled';
+  else if (timedOut) error = `timed out after ${Math.round(timeoutMs / 100) / 10} s: the process tree was killed`;
+  else if (fatal) error = fatal;
+  else if (!end) {
+    const how = exit.sig ? `was killed by ${exit.sig}` : `exited with code ${exit.code}`;
+    error = `the runner ${how} before the harness finished` + (badLines.length ? ` (unreadable events: ${badLines[0]})` : '');
+  }
+  // Tasks cut short by a timeout or cancel: they ran until the kill.
+  for (const t of list) {
+    if (!ended.has(t.index)) {
+      t.endMs = Math.max(t.startMs, end?.wallMs ?? elapsed);
+      t.error = { type: timedOut ? 'TimedOut' : cancelled ? 'Cancelled' : 'Killed', message: error ?? 'did not finish', stack: '' };
+    }
+  }
+  return {
+    harness,
+    ok: error === null && list.length === prep.args.tasks && list.every((t) => t.ok),
+    wallMs: end?.wallMs ?? Math.round(elapsed * 1000) / 1000,
+    cpuMs: end?.cpuMs ?? 0,
+    timedOut, cancelled, error,
+    tasks: list,
+    stdout: output.text.stdout,
+    stderr: output.text.stderr,
+    loop: end?.loop ?? { maxBlockMs: 0, blocks: [] },
+  };
+}
+
+/**
+ * Runs the target under one harness, or under all four in order for 'compare'. Never throws
+ * for the snippet's faults (they are in the result); throws for a file that cannot be read or
+ * a language it cannot run. Cancelling stops the running harness and skips the rest.
+ */
+export async function runSnippet(opts: RunOptions, onProgress: (p: RunProgress) => void = () => {}, signal?: AbortSignal): Promise<RunResult> {
+  const tasks = Math.max(1, Math.floor(opts.tasks ?? DEFAULT_TASKS));
+  const timeoutMs = Math.max(0.1, opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const prep = await prepare(opts, tasks);
+  const harnesses = opts.harness === 'compare' ? HARNESSES : [opts.harness];
+  const result: RunResult = { version: 1, file: prep.file, language: prep.language, snippet: prep.snippet, tasks, runs: [] };
+  try {
+    let interp: Interpreter | undefined;
+    let interpError: string | undefined;
+    try {
+      interp = findInterpreter(prep.language, opts);
+    } catch (err) {
+      if (!(err instanceof InterpreterNotFoundError)) throw err;
+      interpError = err.message;
+    }
+    for (const h of harnesses) {
+      if (signal?.aborted) break;
+      onProgress({ kind: 'harness-start', harness: h });
+      const run = interp ? await runHarness(prep, h, interp, timeoutMs, onProgress, signal) : emptyRun(h, interpError!);
+      result.runs.push(run);
+      onProgress({ kind: 'harness-end', harness: h, run });
+    }
+  } finally {
+    if (prep.tempDir) fs.rmSync(prep.tempDir, { recursive: true, force: true });
+  }
+  return result;
+}

@@ -1,0 +1,175 @@
+/**
+ * `concurrency-lens run`: the CLI adapter over runSnippet(). Kept apart from cli.ts so that
+ * tests can import it without starting the CLI; cli.ts passes its UsageError in.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { grammarForPath, initParsers } from '../core/parser';
+import { runSnippet, DEFAULT_TASKS, DEFAULT_TIMEOUT_SECONDS, type SnippetTarget } from './orchestrator';
+import { findRunnables, runnableAtLine, selectionTarget } from './runnables';
+import type { HarnessName, RunResult } from './types';
+
+export const RUN_USAGE = `usage: concurrency-lens run FILE [--function NAME | --line N | --lines A-B]
+                            [--harness serial|thread|process|coroutine|compare]
+                            [--tasks N] [--timeout S] [--json]
+
+Runs a top-level function, a cell (# %% / // %%) or a range of lines N times (default ${DEFAULT_TASKS})
+under each harness and compares them. --line N picks the function or cell containing line N.
+Without a target, the file's only runnable is run. --harness defaults to compare (all four).
+--timeout applies to each harness (default ${DEFAULT_TIMEOUT_SECONDS} s); the process tree is killed after it.
+--json prints the result (version 1, see the README). Lines are 1-based.
+Interpreters: $CONCURRENCY_LENS_PYTHON, else python3 or python on PATH; $CONCURRENCY_LENS_NODE, else node.
+Exit code: 0 when every run was ok, 1 otherwise, 2 on a usage error.`;
+
+const CHOICES = ['serial', 'thread', 'process', 'coroutine', 'compare'] as const;
+
+interface Parsed {
+  file: string;
+  fn?: string;
+  line?: number;
+  lines?: [number, number];
+  harness: HarnessName | 'compare';
+  tasks: number;
+  timeout: number;
+  json: boolean;
+}
+
+function parseArgs(args: string[], usage: new (m: string) => Error): Parsed | 'help' {
+  const files: string[] = [];
+  const out: Partial<Parsed> = { harness: 'compare', tasks: DEFAULT_TASKS, timeout: DEFAULT_TIMEOUT_SECONDS, json: false };
+  const value = (i: number, flag: string) => {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new usage(`${flag} needs a value`);
+    return v;
+  };
+  const positive = (v: string, flag: string, integer: boolean) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new usage(`${flag} takes a positive ${integer ? 'integer' : 'number'}, got '${v}'`);
+    return n;
+  };
+  let targets = 0;
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i];
+    let v: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) { v = a.slice(eq + 1); a = a.slice(0, eq); }
+    const take = () => v ?? value(i++, a);
+    switch (a) {
+      case '--help': case '-h': return 'help';
+      case '--json': out.json = true; break;
+      case '--function': out.fn = take(); targets++; break;
+      case '--line': out.line = positive(take(), a, true); targets++; break;
+      case '--lines': {
+        const spec = take();
+        const m = /^(\d+)-(\d+)$/.exec(spec);
+        if (!m || +m[1] < 1 || +m[2] < +m[1]) throw new usage(`--lines takes A-B with 1 <= A <= B, got '${spec}'`);
+        out.lines = [+m[1], +m[2]];
+        targets++;
+        break;
+      }
+      case '--harness': {
+        const h = take();
+        if (!(CHOICES as readonly string[]).includes(h)) throw new usage(`--harness must be one of ${CHOICES.join(', ')}, got '${h}'`);
+        out.harness = h as Parsed['harness'];
+        break;
+      }
+      case '--tasks': out.tasks = positive(take(), a, true); break;
+      case '--timeout': out.timeout = positive(take(), a, false); break;
+      default:
+        if (a.startsWith('-')) throw new usage(`unknown option '${a}'`);
+        files.push(a);
+    }
+  }
+  if (files.length !== 1) throw new usage(files.length ? 'run takes one FILE' : 'run needs a FILE');
+  if (targets > 1) throw new usage('give one of --function, --line, --lines');
+  return { ...(out as Parsed), file: files[0] };
+}
+
+async function resolveTarget(p: Parsed, usage: new (m: string) => Error): Promise<SnippetTarget> {
+  const grammar = grammarForPath(p.file);
+  if (!grammar) throw new usage(`${p.file}: not a Python, TypeScript or JavaScript file`);
+  let text: string;
+  try {
+    text = fs.readFileSync(p.file, 'utf8');
+  } catch (err) {
+    throw new usage(`cannot read ${p.file}: ${(err as Error).message}`);
+  }
+  await initParsers();
+  const runnables = findRunnables(grammar, text);
+  const describe = () => runnables.length
+    ? 'runnables: ' + runnables.map((r) => `${r.kind} ${r.name} (line ${r.startLine + 1})`).join(', ')
+    : 'it has no top-level function or # %% cell';
+  if (p.fn !== undefined) {
+    if (!runnables.some((r) => r.kind === 'function' && r.name === p.fn)) throw new usage(`${p.file} has no top-level function '${p.fn}'; ${describe()}`);
+    return { kind: 'function', name: p.fn };
+  }
+  if (p.lines) {
+    const sel = selectionTarget(text, p.lines[0] - 1, p.lines[1] - 1);
+    if (!sel) throw new usage(`lines ${p.lines[0]}-${p.lines[1]} of ${p.file} are blank or past its end`);
+    return sel;
+  }
+  let chosen = p.line !== undefined ? runnableAtLine(runnables, p.line - 1) : runnables.length === 1 ? runnables[0] : undefined;
+  if (!chosen) {
+    throw new usage(p.line !== undefined
+      ? `no function or cell contains line ${p.line}; use --lines A-B to run a range. ${describe()}`
+      : `say what to run with --function, --line or --lines; ${describe()}`);
+  }
+  return chosen.kind === 'function' ? { kind: 'function', name: chosen.name } : { kind: 'cell', startLine: chosen.startLine, endLine: chosen.endLine, name: chosen.name };
+}
+
+function ms(n: number): string {
+  return n >= 10000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
+}
+
+export function formatTable(result: RunResult): string {
+  const serial = result.runs.find((r) => r.harness === 'serial' && r.ok);
+  const rows = [['harness', 'wall', 'CPU', 'speed-up', 'tasks ok', 'max loop block']];
+  for (const r of result.runs) {
+    const okTasks = r.tasks.filter((t) => t.ok).length;
+    rows.push([
+      r.harness + (r.timedOut ? ' (timed out)' : r.cancelled ? ' (cancelled)' : ''),
+      ms(r.wallMs),
+      r.cpuMs ? ms(r.cpuMs) : '-',
+      serial && r.wallMs > 0 && r.ok ? `${(serial.wallMs / r.wallMs).toFixed(2)}x` : '-',
+      `${okTasks}/${result.tasks}`,
+      r.harness === 'coroutine' ? ms(r.loop.maxBlockMs) : '-',
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const lines = rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
+  const s = result.snippet;
+  const head = `${path.relative(process.cwd(), result.file) || result.file}: ${s.kind} ${s.name} (lines ${s.startLine}-${s.endLine}), ${result.tasks} tasks`;
+  const notes: string[] = [];
+  for (const r of result.runs) {
+    if (r.error) notes.push(`${r.harness}: ${r.error}`);
+    const failed = r.tasks.find((t) => !t.ok && t.error?.stack);
+    if (failed?.error) notes.push(`${r.harness}: task ${failed.index} failed:\n${failed.error.stack.replace(/^/gm, '    ')}`);
+  }
+  return [head, '', ...lines, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
+}
+
+/** The `run` command; returns the exit code. */
+export async function runCommand(args: string[], usage: new (m: string) => Error): Promise<number> {
+  const parsed = parseArgs(args, usage);
+  if (parsed === 'help') {
+    process.stdout.write(RUN_USAGE + '\n');
+    return 0;
+  }
+  const target = await resolveTarget(parsed, usage);
+  // The runners live in their own process groups, out of reach of the terminal's Ctrl-C:
+  // turn it into a cancel, which kills them.
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
+  let result: RunResult;
+  try {
+    result = await runSnippet({
+      file: parsed.file, target, harness: parsed.harness, tasks: parsed.tasks, timeoutSeconds: parsed.timeout,
+      pythonPath: process.env.CONCURRENCY_LENS_PYTHON, nodePath: process.env.CONCURRENCY_LENS_NODE,
+    }, undefined, abort.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  process.stdout.write(parsed.json ? JSON.stringify(result, null, 2) + '\n' : formatTable(result));
+  return result.runs.length > 0 && result.runs.every((r) => r.ok) ? 0 : 1;
+}

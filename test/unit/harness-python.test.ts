@@ -1,0 +1,197 @@
+/**
+ * The Python harnesses with a real python3: each test asserts relations measured within one run
+ * (never an absolute time, apart from lower bounds on sleeps and the timeout's deadline), and
+ * waits on the run's own events, never on a fixed sleep. Fixtures: test/fixtures/harness/python.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runSnippet, OUTPUT_CAP_BYTES, OUTPUT_CAP_MARKER, type RunOptions, type SnippetTarget } from '../../server/src/harness/orchestrator';
+import type { HarnessRun, RunProgress, TaskRecord } from '../../server/src/harness/types';
+
+const DIR = path.resolve(__dirname, '../../../test/fixtures/harness/python');
+const WORK = path.join(DIR, 'work.py');
+const CELLS = path.join(DIR, 'cells.py');
+
+function fn(name: string): SnippetTarget {
+  return { kind: 'function', name };
+}
+
+async function runOne(file: string, target: SnippetTarget, harness: RunOptions['harness'], extra: Partial<RunOptions> = {}, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<HarnessRun> {
+  const result = await runSnippet({ file, target, harness, tasks: 4, timeoutSeconds: 20, ...extra }, onProgress, signal);
+  assert.equal(result.runs.length, 1);
+  return result.runs[0];
+}
+
+function duration(t: TaskRecord): number {
+  return t.endMs - t.startMs;
+}
+
+function describe(run: HarnessRun): string {
+  return JSON.stringify({ ...run, stdout: run.stdout.slice(0, 500), stderr: run.stderr.slice(0, 2000) }, null, 1);
+}
+
+/** The process group of a live pid, from /proc (Linux). */
+function pgidOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes still in a group, zombies excluded (a container's init may reap them late). */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return members;
+}
+
+const linux = process.platform === 'linux';
+
+test('CPU-bound pure Python: the process pool beats the thread pool (GIL)', async () => {
+  // Relations within one pair of runs; one retry absorbs a neighbour hogging the cores.
+  let thread: HarnessRun | undefined;
+  let proc: HarnessRun | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    thread = await runOne(WORK, fn('cpu_bound'), 'thread');
+    proc = await runOne(WORK, fn('cpu_bound'), 'process');
+    assert.ok(thread.ok && proc.ok, describe(thread.ok ? proc : thread));
+    if (proc.wallMs <= 0.7 * thread.wallMs) break;
+  }
+  assert.ok(proc!.wallMs <= 0.7 * thread!.wallMs, `process ${proc!.wallMs} ms vs thread ${thread!.wallMs} ms`);
+  assert.equal(new Set(proc!.tasks.map((t) => t.worker.pid)).size > 1, true, 'tasks ran in several processes');
+  assert.ok(proc!.cpuMs >= 0.5 * proc!.tasks.reduce((s, t) => s + duration(t), 0) / 2, 'CPU time includes the workers');
+});
+
+test('time.sleep in a thread pool overlaps', async () => {
+  const run = await runOne(WORK, fn('sleep_sync'), 'thread');
+  assert.ok(run.ok, describe(run));
+  const one = Math.min(...run.tasks.map(duration));
+  assert.ok(run.wallMs < 2 * one, `wall ${run.wallMs} ms, one task ${one} ms`);
+  assert.equal(new Set(run.tasks.map((t) => t.worker.thread)).size, 4);
+});
+
+test('await asyncio.sleep on one loop overlaps, task i gets argument i', async () => {
+  const run = await runOne(WORK, fn('sleep_async'), 'coroutine');
+  assert.ok(run.ok, describe(run));
+  const one = Math.min(...run.tasks.map(duration));
+  assert.ok(run.wallMs < 2 * one, `wall ${run.wallMs} ms, one task ${one} ms`);
+  assert.deepEqual(run.tasks.map((t) => t.value), ['0', '1', '2', '3']);
+  assert.ok(run.tasks.every((t) => t.worker.thread === 'loop'));
+});
+
+test('a sync sleep under the coroutine harness blocks the loop, and the block names its line', async () => {
+  const run = await runOne(WORK, fn('sleep_short'), 'coroutine');
+  assert.ok(run.ok, describe(run));
+  assert.ok(run.wallMs >= 800, `wall ${run.wallMs} ms`);
+  assert.ok(run.loop.maxBlockMs >= 150, `maxBlockMs ${run.loop.maxBlockMs}`);
+  const sleepLine = fs.readFileSync(WORK, 'utf8').split('\n').findIndex((l) => l.includes('time.sleep(0.2)')) + 1;
+  assert.ok(run.loop.blocks.some((b) => b.line === sleepLine), JSON.stringify(run.loop.blocks));
+});
+
+test('an endless loop times out, and its whole process tree is gone', { skip: !linux && 'reads /proc' }, async () => {
+  const pids = new Set<number>();
+  let pgid: number | undefined;
+  const started = performance.now();
+  const run = await runOne(WORK, fn('spin'), 'process', { timeoutSeconds: 2 }, (p) => {
+    if (p.kind !== 'task-start') return;
+    pids.add(p.worker.pid);
+    pgid ??= pgidOf(p.worker.pid);
+  });
+  const elapsed = performance.now() - started;
+  assert.ok(run.timedOut && !run.ok, describe(run));
+  assert.ok(elapsed < 4000, `returned after ${elapsed} ms`);
+  assert.ok(pgid !== undefined && pids.size > 0, 'saw the workers start');
+  assert.deepEqual(groupMembers(pgid!), []);
+  assert.ok(run.tasks.every((t) => t.error?.type === 'TimedOut'));
+});
+
+test('cancelling stops the run and leaves no process', { skip: !linux && 'reads /proc' }, async () => {
+  const abort = new AbortController();
+  let pgid: number | undefined;
+  const result = await runSnippet({ file: WORK, target: fn('spin'), harness: 'compare', tasks: 2, timeoutSeconds: 20 }, (p) => {
+    if (p.kind === 'task-start' && pgid === undefined) {
+      pgid = pgidOf(p.worker.pid);
+      abort.abort();
+    }
+  }, abort.signal);
+  assert.equal(result.runs.length, 1, 'the harnesses after the cancelled one do not start');
+  assert.ok(result.runs[0].cancelled && !result.runs[0].ok);
+  assert.deepEqual(groupMembers(pgid!), []);
+});
+
+test('a task that raises: ok false, the stack names the file and line', async () => {
+  const run = await runOne(WORK, fn('boom'), 'process');
+  assert.ok(!run.ok && run.error === null, describe(run));
+  const raiseLine = fs.readFileSync(WORK, 'utf8').split('\n').findIndex((l) => l.includes('raise ValueError')) + 1;
+  for (const t of run.tasks) {
+    assert.equal(t.error?.type, 'ValueError');
+    assert.ok(t.error!.stack.includes(`File "${WORK}", line ${raiseLine}, in boom`), t.error!.stack);
+    assert.ok(!t.error!.stack.includes('runner.py'), 'runner frames are left out');
+  }
+  assert.equal(run.tasks[3].error?.message, 'task 6 failed');
+});
+
+test('the file is imported, not run as __main__; unpicklable values come back as text', async () => {
+  const guard = await runOne(WORK, fn('main_guard_ran'), 'serial', { tasks: 1 });
+  assert.equal(guard.tasks[0].value, 'False');
+  const lambda = await runOne(WORK, fn('unpicklable'), 'process', { tasks: 1 });
+  assert.ok(lambda.ok, describe(lambda));
+  assert.match(lambda.tasks[0].value!, /^<function unpicklable\.<locals>\.<lambda>/);
+});
+
+test('a cell runs alone, with the imports and none of the other statements', async () => {
+  const result = await runSnippet({ file: CELLS, target: { kind: 'cell', startLine: 17, endLine: 20 }, harness: 'serial', tasks: 2 });
+  const run = result.runs[0];
+  assert.ok(run.ok, describe(run));
+  assert.equal(run.stdout, 'total 45\ntotal 45\n');
+  assert.deepEqual(result.snippet, { kind: 'cell', name: 'cell at line 18', startLine: 18, endLine: 21 });
+
+  const asyncCell = await runOne(CELLS, { kind: 'cell', startLine: 22, endLine: 24 }, 'coroutine', { tasks: 2 });
+  assert.ok(asyncCell.ok, describe(asyncCell));
+  assert.equal(asyncCell.stdout, 'awaited\nawaited\n');
+
+  const failing = await runOne(CELLS, { kind: 'cell', startLine: 26, endLine: 28 }, 'thread', { tasks: 1 });
+  assert.ok(!failing.ok);
+  assert.ok(failing.tasks[0].error!.stack.includes(`File "${CELLS}", line 29`), failing.tasks[0].error!.stack);
+});
+
+test('a selection inside a function runs dedented, using the other definitions', async () => {
+  const run = await runOne(CELLS, { kind: 'selection', startLine: 8, endLine: 9 }, 'serial', { tasks: 2 });
+  assert.ok(run.ok, describe(run));
+  assert.equal(run.stdout, 'selected 7\nselected 7\n');
+});
+
+test('an import error is a clear harness error', async () => {
+  const run = await runOne(path.join(DIR, 'broken_import.py'), fn('task'), 'serial');
+  assert.ok(!run.ok && run.tasks.length === 0);
+  assert.match(run.error!, /cannot import .*broken_import\.py: ModuleNotFoundError: No module named 'no_such_module_for_concurrency_lens'/);
+  assert.match(run.error!, /broken_import\.py", line 2/);
+});
+
+test('an output flood is capped with a marker; invalid UTF-8 does not break the result', async () => {
+  const run = await runOne(WORK, fn('flood'), 'serial', { tasks: 1 });
+  assert.ok(run.ok, describe(run));
+  assert.equal(run.tasks[0].value, "'flooded'");
+  assert.ok(Buffer.byteLength(run.stdout) <= OUTPUT_CAP_BYTES + 200);
+  assert.ok(run.stdout.includes(OUTPUT_CAP_MARKER), run.stdout.slice(-300));
+  assert.ok(run.stdout.startsWith('\uFFFD\uFFFD not utf-8 \uFFFD\n'), JSON.stringify(run.stdout.slice(0, 40)));
+});
+
+test('a missing interpreter names the setting', async () => {
+  const run = await runOne(WORK, fn('sleep_short'), 'serial', { pythonPath: '/nonexistent/bin/python3' });
+  assert.ok(!run.ok);
+  assert.match(run.error!, /concurrencyLens\.pythonPath/);
+});
