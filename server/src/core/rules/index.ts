@@ -4,9 +4,21 @@
  */
 import type { Rule } from '../rule';
 import { blockingCallInAsync } from './blocking-call-in-async';
+import { blockingHelperInAsync } from './blocking-helper-in-async';
+import { busyWait } from './busy-wait';
+import { floatingPromise } from './floating-promise';
+import { asyncPromiseExecutor } from './async-promise-executor';
+import { misusedAsyncCallback } from './misused-async-callback';
+import { awaitInLoop } from './await-in-loop';
 
 export const RULES: readonly Rule[] = [
   blockingCallInAsync,
+  blockingHelperInAsync,
+  busyWait,
+  floatingPromise,
+  asyncPromiseExecutor,
+  misusedAsyncCallback,
+  awaitInLoop,
 ];
 
 export function ruleById(id: string): Rule | undefined {

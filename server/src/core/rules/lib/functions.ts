@@ -1,0 +1,68 @@
+/**
+ * Which of the file's own functions a call or a reference names, for the rules that follow
+ * calls into the file (floating-promise, misused-async-callback, blocking-helper-in-async).
+ * Bare names resolve through the scopes in names.ts; `this.m` / `self.m` resolve to a method of
+ * the class whose method encloses the reference.
+ */
+import type { Node } from '../../parser';
+import type { FnInfo } from '../../fileindex';
+import type { Names } from '../../names';
+
+const FUNCTION_TYPES = new Set([
+  'function_definition', 'lambda', 'function_declaration', 'generator_function_declaration', 'function_expression',
+  'generator_function', 'arrow_function', 'method_definition',
+]);
+
+/** The class `this` (JS: through arrow functions only) or `self` (Python: through closures) refers to. */
+function receiverClass(fn: FnInfo | null, python: boolean): Node | null {
+  for (let f = fn; f; f = f.parent) {
+    if (f.classNode) return f.classNode;
+    if (!python && f.node.type !== 'arrow_function') return null;
+  }
+  return null;
+}
+
+/** The file function a callee or a function reference (`f`, `this.m`, `self.m`) names, if any. */
+export function functionOf(ref: Node | null, fn: FnInfo | null, names: Names): FnInfo | undefined {
+  if (!ref) return undefined;
+  if (ref.type === 'identifier') return names.resolveFunction(ref.text, fn);
+  if (ref.type !== 'member_expression' && ref.type !== 'attribute') return undefined;
+  const python = ref.type === 'attribute';
+  const obj = ref.childForFieldName('object');
+  const prop = ref.childForFieldName(python ? 'attribute' : 'property');
+  if (!obj || !prop || obj.type !== (python ? 'identifier' : 'this') || (python && obj.text !== 'self')) return undefined;
+  const cls = receiverClass(fn, python);
+  if (!cls) return undefined;
+  const methods = names.functionsNamed(prop.text).filter((m) => m.classNode?.equals(cls));
+  return methods.length === 1 ? methods[0] : undefined;
+}
+
+/** The file function a call runs, if any (not `new`: a constructor call runs no named function of ours). */
+export function calledFunction(call: Node, fn: FnInfo | null, names: Names): FnInfo | undefined {
+  if (call.type === 'new_expression') return undefined;
+  return functionOf(call.childForFieldName('function'), fn, names);
+}
+
+/** Is `node` inside `fn`'s own body, not inside a function nested in it. */
+export function ownedBy(node: Node, fnNode: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.equals(fnNode)) return true;
+    if (FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return false;
+}
+
+/** Calling it runs its body (a generator function only builds an iterator). Python generators are found by their yield. */
+export function runsWhenCalled(fn: FnInfo): boolean {
+  if (fn.isGenerator) return false;
+  if (fn.node.type !== 'function_definition') return true;
+  // Reading the text is much cheaper than walking the body, and most functions have no yield at all.
+  if (!fn.node.text.includes('yield')) return true;
+  const body = fn.node.childForFieldName('body');
+  return !body || !body.descendantsOfType('yield').some((y) => y && ownedBy(y, fn.node));
+}
+
+/** Does this async function return a promise when called (an async generator returns an async iterator). */
+export function returnsPromise(fn: FnInfo): boolean {
+  return fn.isAsync && runsWhenCalled(fn);
+}
