@@ -37,6 +37,8 @@ export interface FileIndex {
   classes: Site[];
   calls: Site[];
   stmts: Site[];
+  /** calls that are a whole expression statement, their value thrown away (Python) */
+  discards: Site[];
   loops: Site[];
   awaits: Site[];
   withs: Site[];
@@ -57,14 +59,14 @@ const QUERY_SOURCE: Record<Grammar, string> = {
 
 type ListName = Exclude<keyof FileIndex, 'family' | 'grammar' | 'fns' | 'fnAt'>;
 const LISTS: Record<string, ListName> = {
-  class: 'classes', call: 'calls', stmt: 'stmts', loop: 'loops', await: 'awaits', with: 'withs',
+  class: 'classes', call: 'calls', stmt: 'stmts', discard: 'discards', loop: 'loops', await: 'awaits', with: 'withs',
   import: 'imports', if: 'ifs', bind: 'binds', global: 'globals',
 };
 
 export function buildIndex(grammar: Grammar, tree: Tree): FileIndex {
   const family = familyOf(grammar);
   const index: FileIndex = {
-    family, grammar, fns: [], classes: [], calls: [], stmts: [], loops: [], awaits: [], withs: [],
+    family, grammar, fns: [], classes: [], calls: [], stmts: [], discards: [], loops: [], awaits: [], withs: [],
     imports: [], ifs: [], binds: [], globals: [], fnAt: new Map(),
   };
   const captures = query(grammar, QUERY_SOURCE[grammar]).captures(tree.rootNode);

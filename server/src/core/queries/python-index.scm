@@ -5,6 +5,8 @@
 (class_definition) @class
 (call) @call
 (expression_statement) @stmt
+; a call whose value is thrown away: the whole expression statement
+(expression_statement . (call) @discard .)
 (for_statement) @loop
 (while_statement) @loop
 (await) @await

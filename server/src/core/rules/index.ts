@@ -10,6 +10,12 @@ import { floatingPromise } from './floating-promise';
 import { asyncPromiseExecutor } from './async-promise-executor';
 import { misusedAsyncCallback } from './misused-async-callback';
 import { awaitInLoop } from './await-in-loop';
+import { unawaitedCoroutine } from './unawaited-coroutine';
+import { danglingTask } from './dangling-task';
+import { nestedEventLoop } from './nested-event-loop';
+import { missingMainGuard } from './missing-main-guard';
+import { startJoinSerialized } from './start-join-serialized';
+import { gilBoundThreads } from './gil-bound-threads';
 
 export const RULES: readonly Rule[] = [
   blockingCallInAsync,
@@ -19,6 +25,12 @@ export const RULES: readonly Rule[] = [
   asyncPromiseExecutor,
   misusedAsyncCallback,
   awaitInLoop,
+  unawaitedCoroutine,
+  danglingTask,
+  nestedEventLoop,
+  missingMainGuard,
+  startJoinSerialized,
+  gilBoundThreads,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,0 +1,35 @@
+/**
+ * dangling-task: an expression statement that throws away the task made by
+ * `asyncio.create_task`, `asyncio.ensure_future` or `loop.create_task`. The event loop keeps
+ * only a weak reference to it. `TaskGroup.create_task` keeps its own reference and is silent.
+ */
+import type { Rule } from '../rule';
+import { code } from '../rule';
+import { pyCall, calleeLabel, lastNames } from './python-helpers';
+import doc from '../../../../docs/rules/dangling-task.md';
+
+const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.AbstractEventLoop.create_task']);
+const TASK_FACTORY_NAMES = lastNames(TASK_FACTORIES);
+
+export const danglingTask: Rule = {
+  id: 'dangling-task',
+  families: ['python'],
+  defaultSeverity: 'warning',
+  doc,
+  check(ctx) {
+    if (!ctx.text.includes('create_task') && !ctx.text.includes('ensure_future')) return;
+    for (const site of ctx.index.discards) {
+      const call = pyCall(ctx, site);
+      const name = call.qualifiedIf(TASK_FACTORY_NAMES);
+      if (!name || !TASK_FACTORIES.has(name)) continue;
+      const shown = code(calleeLabel(call.node) + '()');
+      ctx.report({
+        node: call.node,
+        name,
+        message: `The task made by ${shown} is thrown away: the event loop keeps only a weak reference to it, `
+          + 'so it can be garbage-collected before it finishes and its exceptions are never seen; '
+          + 'keep a reference (a set of tasks, `task.add_done_callback(tasks.discard)`) or use `asyncio.TaskGroup`.',
+      });
+    }
+  },
+};
