@@ -145,6 +145,44 @@ function killTree(child: ChildProcess): void {
   }
 }
 
+/**
+ * The live (not zombie) processes of a process group, from /proc: Linux only. Zombies count as
+ * gone: a container whose init does not reap orphans keeps them forever. Tests use it too.
+ */
+export function processGroupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') members.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return members;
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  return process.platform !== 'linux' || processGroupMembers(pgid).length > 0;
+}
+
+/** SIGKILL is delivered at once but takes effect a moment later: wait until the group is gone. */
+async function groupGone(child: ChildProcess, deadlineMs: number): Promise<void> {
+  if (child.pid === undefined || process.platform === 'win32') return;
+  const until = performance.now() + deadlineMs;
+  while (groupAlive(child.pid) && performance.now() < until) {
+    killTree(child);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function track(child: ChildProcess): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -346,6 +384,7 @@ async function runHarness(
   });
   clearTimeout(timer);
   signal?.removeEventListener('abort', onAbort);
+  await groupGone(child, CLOSE_GRACE_MS);
   live.delete(child);
   output.finish();
   const elapsed = performance.now() - started;
