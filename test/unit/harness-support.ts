@@ -1,0 +1,56 @@
+/**
+ * Shared by the harness tests (not a test file itself): running one harness through the
+ * orchestrator, and the process table, read from /proc (Linux only), to check that a run
+ * leaves nothing behind.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { runSnippet, type RunOptions, type SnippetTarget } from '../../server/src/harness/orchestrator';
+import type { HarnessRun, RunProgress, TaskRecord } from '../../server/src/harness/types';
+
+export function fn(name: string): SnippetTarget {
+  return { kind: 'function', name };
+}
+
+/** One harness, 4 tasks, 20 s timeout unless `extra` says otherwise. */
+export async function runOne(file: string, target: SnippetTarget, harness: RunOptions['harness'], extra: Partial<RunOptions> = {}, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<HarnessRun> {
+  const result = await runSnippet({ file, target, harness, tasks: 4, timeoutSeconds: 20, ...extra }, onProgress, signal);
+  assert.equal(result.runs.length, 1);
+  return result.runs[0];
+}
+
+export function duration(t: TaskRecord): number {
+  return t.endMs - t.startMs;
+}
+
+/** A run for an assertion message, its output cut short. */
+export function describe(run: HarnessRun): string {
+  return JSON.stringify({ ...run, stdout: run.stdout.slice(0, 500), stderr: run.stderr.slice(0, 2000) }, null, 1);
+}
+
+/** The fields after the command name in /proc/<pid>/stat: state, ppid, pgrp, ... */
+function statFields(pid: number | string): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // the process ended while we looked
+  }
+}
+
+/** The process group of a live pid. */
+export function pgidOf(pid: number): number | undefined {
+  const f = statFields(pid);
+  return f ? Number(f[2]) : undefined;
+}
+
+/** Processes still in a group, zombies excluded (a container's init may reap them late). */
+export function groupMembers(pgid: number): number[] {
+  return fs.readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      const f = statFields(entry);
+      return f !== undefined && Number(f[2]) === pgid && f[0] !== 'Z';
+    })
+    .map(Number);
+}
