@@ -37,6 +37,12 @@ const RETURNS: Record<string, string> = {
   'threading.current_thread': 'threading.Thread',
   'ray.remote': 'ray.remote',
   'AbortSignal.timeout': 'AbortSignal',
+  'xoscar.create_actor': 'xoscar.ActorRef',
+  'xoscar.actor_ref': 'xoscar.ActorRef',
+  'child_process.fork': 'child_process.ChildProcess',
+  'child_process.spawn': 'child_process.ChildProcess',
+  'child_process.exec': 'child_process.ChildProcess',
+  'child_process.execFile': 'child_process.ChildProcess',
 };
 
 /** Aliases of module names: the spelling rules and docs use. */
