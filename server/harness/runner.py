@@ -24,20 +24,32 @@ SLOW_CALLBACK_S = 0.05  # asyncio debug mode reports loop steps longer than this
 SAMPLE_EVERY_S = 0.01
 
 _RUNNER_FILE = os.path.abspath(__file__)
+EVENTS_FD = 3
 _emit_lock = threading.Lock()
 _loaded = {}  # module path -> module, per process
+_events_ok = True  # False in a pool worker whose fd 3 is not our pipe
+
+
+def _fd_identity(fd):
+    try:
+        st = os.fstat(fd)
+        return [st.st_dev, st.st_ino]
+    except OSError:
+        return None
 
 
 def _emit(event):
     """One JSON line on fd 3. A line under PIPE_BUF is written atomically, so process-pool
-    workers (which inherit fd 3 under fork) may emit their own task-start."""
+    workers that inherited the pipe (fork) may emit their own task-start."""
+    if not _events_ok:
+        return False
     data = (json.dumps(event) + "\n").encode("utf-8")
     with _emit_lock:
         try:
             while data:
-                data = data[os.write(3, data):]
+                data = data[os.write(EVENTS_FD, data):]
             return True
-        except OSError:  # fd 3 not inherited (spawn/forkserver workers): the parent reports instead
+        except OSError:
             return False
 
 
@@ -162,10 +174,14 @@ def _end_event(rec):
     return {"event": "task-end", "index": rec["index"], "t": rec["t"], "ok": rec["ok"], "value": rec["value"], "error": rec["error"]}
 
 
-def process_task(args, index, t0):
+def process_task(args, index, t0, events_id):
     """The process-pool entry point: lives here, in an importable module, so it pickles; the
     worker imports the user's module itself (inherited under fork, imported again otherwise)
-    and sends back only strings, so an unpicklable return value cannot break the run."""
+    and sends back only strings, so an unpicklable return value cannot break the run.
+    Under spawn/forkserver fd 3 is not inherited and may be another file: write only to the
+    very pipe the runner was given."""
+    global _events_ok
+    _events_ok = events_id is not None and _fd_identity(EVENTS_FD) == events_id
     lm = LineMap(args)
     try:
         fn = getattr(load_module(args), args["function"])
@@ -195,7 +211,7 @@ def run_process(fn, args, lm, t0):
 
     n = args["tasks"]
     with ProcessPoolExecutor(max_workers=n) as pool:
-        for fut in as_completed([pool.submit(process_task, args, i, t0) for i in range(n)]):
+        for fut in as_completed([pool.submit(process_task, args, i, t0, _fd_identity(EVENTS_FD)) for i in range(n)]):
             rec = fut.result()
             if not rec["startEmitted"]:
                 _emit({"event": "task-start", "index": rec["index"], "t": rec["start"], "worker": rec["worker"]})

@@ -57,7 +57,8 @@ test('CPU-bound pure Python: the process pool beats the thread pool (GIL)', asyn
   }
   assert.ok(proc!.wallMs <= 0.7 * thread!.wallMs, `process ${proc!.wallMs} ms vs thread ${thread!.wallMs} ms`);
   assert.equal(new Set(proc!.tasks.map((t) => t.worker.pid)).size > 1, true, 'tasks ran in several processes');
-  assert.ok(proc!.cpuMs >= 0.5 * proc!.tasks.reduce((s, t) => s + duration(t), 0) / 2, 'CPU time includes the workers');
+  // The same work costs about the same CPU wherever it runs: only if the workers' time is counted.
+  assert.ok(proc!.cpuMs >= 0.8 * thread!.cpuMs, `process CPU ${proc!.cpuMs} ms vs thread CPU ${thread!.cpuMs} ms`);
 });
 
 test('time.sleep in a thread pool overlaps', async () => {

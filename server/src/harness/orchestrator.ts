@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { grammarForPath, initParsers } from '../core/parser';
+import type { RunTarget } from '../protocol';
 import { findRunnables, splitLines } from './runnables';
 import { buildSyntheticModule } from './synthetic';
 import {
@@ -23,6 +24,11 @@ export type SnippetTarget =
   | { kind: 'function'; name: string }
   | { kind: 'cell'; startLine: number; endLine: number; name?: string }
   | { kind: 'selection'; startLine: number; endLine: number; name?: string };
+
+/** What a lens or command carries (protocol.ts RunTarget) as what runSnippet takes. */
+export function snippetTarget(t: Pick<RunTarget, 'kind' | 'name' | 'startLine' | 'endLine'>): SnippetTarget {
+  return t.kind === 'function' ? { kind: 'function', name: t.name } : { kind: t.kind, startLine: t.startLine, endLine: t.endLine, name: t.name };
+}
 
 export interface RunOptions {
   file: string;
