@@ -81,7 +81,8 @@ function mapStack(stack, args) {
   return String(stack)
     .split('\n')
     .map((l) => l.replace(/file:\/\/\/?[^\s):]+/g, (url) => { try { return fileURLToPath(url); } catch { return url; } }))
-    .filter((l) => !/^\s+at /.test(l) || !(l.includes(HERE) || /\(node:|at node:/.test(l)))
+    // The loader's frames may come source-mapped to node-loader.ts, outside HERE.
+    .filter((l) => !/^\s+at /.test(l) || !(l.includes(HERE) || /\(node:|at node:|node-loader\.ts:/.test(l)))
     .map((l) => l.replace(fileRe, (whole, line, col) => {
       const mapped = mapLine(Number(line));
       return mapped === null ? `<synthetic task function>:${line}:${col}` : `${args.file}:${mapped}:${col}`;
