@@ -49,6 +49,8 @@ const targets = [
   { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The Node runner's loader (sucrase inside), loaded by harness/runner.mjs beside it.
+  { ...common, entryPoints: { 'harness/loader': 'server/src/harness/node-loader.ts' }, outdir: 'dist' },
 ];
 if (existsSync(join(root, 'media/src/panel.ts'))) {
   targets.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', external: [], entryPoints: { panel: 'media/src/panel.ts' }, outdir: 'dist/media' });
@@ -72,6 +74,9 @@ if (withTests) {
   }
   if (existsSync(join(root, 'test/vscode/driver.ts'))) {
     targets.push({ ...common, entryPoints: { driver: 'test/vscode/driver.ts' }, outdir: 'out/test/vscode', external: ['vscode', 'playwright-core'] });
+  }
+  for (const d of ['out/test/unit', 'out/bench']) {
+    targets.push({ ...common, entryPoints: { 'harness/loader': 'server/src/harness/node-loader.ts' }, outdir: d });
   }
   for (const extra of ['bench/bench.ts', 'scripts/start.ts']) {
     if (existsSync(join(root, extra))) targets.push({ ...common, entryPoints: [extra], outdir: 'out/' + dirname(extra), external: ['vscode', 'playwright-core'] });

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { AnalysisStatusNotification, Commands, type AnalysisStatus } from '../../server/src/protocol';
+import { registerRuns, type RunApi } from './run';
 
 export const SELECTOR: { scheme: string; language: string }[] = [
   { scheme: 'file', language: 'python' },
@@ -20,7 +21,7 @@ export const SELECTOR: { scheme: string; language: string }[] = [
 ];
 
 /** What the extension hands to tests and to other extensions. */
-export interface ConcurrencyLensApi {
+export interface ConcurrencyLensApi extends RunApi {
   /** the last analysis status per document URI, as the server reported it */
   lastStatus(uri: string): AnalysisStatus | undefined;
   onStatus: vscode.Event<AnalysisStatus>;
@@ -38,6 +39,21 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     documentSelector: SELECTOR,
     outputChannel: output,
     synchronize: { configurationSection: 'concurrencyLens' },
+    middleware: {
+      // The server finds what is runnable; in an untrusted workspace the client says why it will not run it.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        if (!lenses || vscode.workspace.isTrusted) return lenses;
+        const rows = new Map<number, vscode.CodeLens>();
+        for (const l of lenses) {
+          rows.set(l.range.start.line, new vscode.CodeLens(l.range, {
+            title: '$(shield) Runs need a trusted workspace', command: 'workbench.trust.manage',
+            tooltip: 'Concurrency Lens runs code only in a trusted workspace. Diagnostics and hovers keep working here.',
+          }));
+        }
+        return [...rows.values()];
+      },
+    },
   };
   return new LanguageClient('concurrencyLens', 'Concurrency Lens', serverOptions, clientOptions);
 }
@@ -79,7 +95,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
     {
       id: Commands.restartServer,
       run: async () => {
-        await client?.stop();
+        const old = client;
+        client = undefined;
+        // A client whose start failed cannot be stopped; dispose of it either way and start afresh.
+        if (old?.isRunning()) await old.stop();
+        else await old?.dispose().catch((err: unknown) => output.appendLine(`dispose of the old client failed: ${String(err)}`));
         await start();
         void vscode.window.showInformationMessage('Concurrency Lens: language server restarted.');
       },
@@ -87,9 +107,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
   ];
   for (const c of commands) context.subscriptions.push(vscode.commands.registerCommand(c.id, c.run));
 
+  const runs = registerRuns(context, SELECTOR);
+  // Trust granted: restart the client so the lenses it decorates turn into run lenses.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand(Commands.restartServer)));
   await start();
   context.subscriptions.push({ dispose: () => void client?.stop() });
-  return { lastStatus: (uri) => statuses.get(uri), onStatus: statusEmitter.event };
+  return { ...runs, lastStatus: (uri) => statuses.get(uri), onStatus: statusEmitter.event };
 }
 
 export async function deactivate(): Promise<void> {

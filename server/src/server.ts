@@ -4,7 +4,7 @@
  */
 import {
   createConnection, ProposedFeatures, TextDocumentSyncKind, DiagnosticSeverity, CodeActionKind,
-  type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover,
+  type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover, type CodeLens,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,9 @@ import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
 import { OpenDocument } from './documents';
 import { SECTION, DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
-import { AnalysisStatusNotification } from './protocol';
+import { AnalysisStatusNotification, Commands, type RunTarget, type HarnessChoice } from './protocol';
+import { hoverAt, resolveHoverLanguage } from './hover/hover';
+import { findRunnables } from './harness/runnables';
 
 /**
  * Edits are debounced by a delay that follows how long this document's analysis takes:
@@ -35,18 +37,21 @@ export function startServer(connection: Connection): void {
   const lastFindings = new Map<string, Finding[]>();
   const lastMs = new Map<string, number>();
   let pullConfiguration = false;
+  let locale: string | undefined;
   let parsersReady: Promise<void> = Promise.resolve();
 
   const log = (msg: string) => connection.console.log(`[concurrency-lens] ${msg}`);
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    locale = params.locale;
     parsersReady = initParsers();
     parsersReady.catch((err) => connection.console.error(`tree-sitter failed to load: ${String(err)}`));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'concurrency-lens' },
@@ -141,13 +146,46 @@ export function startServer(connection: Connection): void {
     for (const uri of docs.keys()) schedule(uri, 0);
   });
 
-  connection.onHover((params): Hover | null => {
-    const findings = lastFindings.get(params.textDocument.uri) ?? [];
+  connection.onHover(async (params): Promise<Hover | null> => {
+    const uri = params.textDocument.uri;
     const p = params.position;
-    const here = findings.filter((f) => contains(f, p.line, p.character));
-    if (here.length === 0) return null;
-    const docsText = [...new Set(here.map((f) => f.rule))].map((id) => ruleById(id)?.doc).filter(Boolean);
-    return { contents: { kind: 'markdown', value: docsText.join('\n\n---\n\n') } };
+    const parts: string[] = [];
+    let range: Hover['range'];
+    const doc = docs.get(uri);
+    if (doc) {
+      await parsersReady;
+      const settings = await settingsFor(uri);
+      if (settings.hover.enabled) {
+        try {
+          const found = hoverAt(doc.grammar, doc.currentTree(), doc.analysis(), p, resolveHoverLanguage(settings.hover.language, locale));
+          if (found) {
+            parts.push(found.markdown);
+            range = found.range;
+          }
+        } catch (err) {
+          connection.console.error(`hover failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+        }
+      }
+    }
+    // Hovering a flagged range adds the rule's explanation (docs/rules/<id>.md).
+    const here = (lastFindings.get(uri) ?? []).filter((f) => contains(f, p.line, p.character));
+    for (const id of new Set(here.map((f) => f.rule))) {
+      const ruleDoc = ruleById(id)?.doc;
+      if (ruleDoc) parts.push(ruleDoc);
+    }
+    if (parts.length === 0) return null;
+    return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') }, range };
+  });
+
+  // Server finds, client runs: lenses carry a typed RunTarget for the client's run command.
+  connection.onCodeLens(async (params): Promise<CodeLens[]> => {
+    const doc = docs.get(params.textDocument.uri);
+    if (!doc) return [];
+    await parsersReady;
+    const settings = await settingsFor(doc.uri);
+    const runnables = findRunnables(doc.grammar, doc.text, doc.currentTree())
+      .filter((r) => (r.kind === 'function' ? settings.lens.functions : settings.lens.cells));
+    return runnables.flatMap((r) => runLenses(doc.uri, r.kind, r.name, r.startLine, r.endLine, settings.run.tasks));
   });
 
   connection.onCodeAction((params): CodeAction[] => {
@@ -178,6 +216,22 @@ export function startServer(connection: Connection): void {
 
   connection.listen();
   log('server started');
+}
+
+/** The lens row above a runnable: `▶ Run ×N`, then one lens per harness and `compare`. */
+export function runLenses(uri: string, kind: RunTarget['kind'], name: string, startLine: number, endLine: number, tasks: number): CodeLens[] {
+  const range = { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } };
+  const lens = (title: string, harness: HarnessChoice, tooltip: string): CodeLens => {
+    const target: RunTarget = { uri, kind, name, startLine, endLine, harness };
+    return { range, command: { title, command: Commands.run, arguments: [target], tooltip } as CodeLens['command'] };
+  };
+  return [
+    lens(`▶ Run ×${tasks}`, 'serial', `Run ${name} ${tasks} times, one after another (the serial baseline)`),
+    lens('threads', 'thread', `Run ${tasks} tasks in a thread pool`),
+    lens('processes', 'process', `Run ${tasks} tasks in a process pool`),
+    lens('coroutines', 'coroutine', `Run ${tasks} tasks on one event loop`),
+    lens('compare', 'compare', 'Run serial, threads, processes and coroutines, and compare'),
+  ];
 }
 
 function contains(f: Finding, line: number, character: number): boolean {

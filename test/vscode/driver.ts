@@ -97,6 +97,48 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'UI: hovering a primitive shows its doc; run lenses sit above functions',
+    async run(browser) {
+      await withHost('ui-hover', {}, (host) => onPage(browser, 'ui-hover', async (page) => {
+        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
+        await waitForWorkbench(page);
+        await openFile(page, 'fetch.py');
+        await page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').getByText('compare').first().waitFor({ timeout: 60_000 });
+        // Hover the middle of `sleep` in `await asyncio.sleep(0.1)`: monospace, so columns map to x.
+        const line = lineContaining(page, 'await asyncio.sleep');
+        const box = await line.boundingBox();
+        const text = (await line.textContent()) ?? '';
+        const width = await line.evaluate((el) => {
+          const probe = document.createElement('span');
+          probe.textContent = 'x'.repeat(100);
+          el.appendChild(probe);
+          const w = probe.getBoundingClientRect().width / 100;
+          probe.remove();
+          return w;
+        });
+        if (!box) throw new Error('the line is not on screen');
+        const col = text.indexOf('sleep') + 2;
+        await page.mouse.move(box.x + width * col + width / 2, box.y + box.height / 2);
+        await page.locator('.monaco-hover:visible', { hasText: 'asyncio.sleep' }).filter({ hasText: 'Runs on' }).first().waitFor({ timeout: 30_000 });
+        await screenshot(page, 'hover-asyncio-sleep');
+      }));
+    },
+  },
+  {
+    name: 'UI: an untrusted workspace keeps diagnostics but its run lenses explain why they are off',
+    async run(browser) {
+      await withHost('untrusted', { trusted: false }, (host) => onPage(browser, 'untrusted', async (page) => {
+        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
+        await waitForWorkbench(page);
+        await openFile(page, 'fetch.py');
+        await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+        await page.locator('.codelens-decoration').getByText('Runs need a trusted workspace').first().waitFor({ timeout: 60_000 });
+        if (await page.locator('.codelens-decoration').getByText('compare').count() > 0) throw new Error('run lenses shown in an untrusted workspace');
+        await screenshot(page, 'untrusted-lenses');
+      }));
+    },
+  },
+  {
     name: 'packaged .vsix installs into code-server and shows diagnostics',
     async run(browser) {
       const vsix = path.join(ROOT, 'concurrency-lens.vsix');

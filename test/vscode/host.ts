@@ -29,6 +29,8 @@ export async function freePort(): Promise<number> {
 
 export interface HostOptions {
   name: string;
+  /** false: workspace trust is on and the folder opens in restricted mode */
+  trusted?: boolean;
   /** a fixed port; a free one when absent */
   port?: number;
   settings?: Record<string, unknown>;
@@ -62,7 +64,9 @@ export class CodeServer {
     fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': opts.trusted === false,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
       'extensions.autoCheckUpdates': false,
@@ -80,7 +84,7 @@ export class CodeServer {
     const proc = spawn(process.execPath, [
       entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-      '--disable-workspace-trust', '--ignore-last-opened',
+      '--ignore-last-opened', ...(opts.trusted === false ? [] : ['--disable-workspace-trust']),
     ], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...opts.env } });
     fs.closeSync(log);
     const server = new CodeServer(port, proc, userDataDir, extensionsDir, logFile);
