@@ -1,0 +1,55 @@
+// child_process: execFile (run a program, collect its output) and fork (a Node child
+// with a message channel), both awaited as promises.
+// 子进程：execFile 运行程序并取回输出；fork 启动带 IPC 通道的 Node 子进程。
+//
+// A child process has its own memory, event loop and pid; data crosses as text
+// (execFile) or as messages serialised over IPC (fork). Run `compare` on `runFork`:
+// each call pays the start-up of a whole Node process (tens of ms).
+import { execFile, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+// promisify(execFile) resolves with { stdout, stderr } and rejects on a non-zero exit.
+const execFileAsync = promisify(execFile);
+
+export async function runExecFile(i: number): Promise<Record<string, unknown>> {
+  const { stdout } = await execFileAsync(process.execPath, ['-p', `${i} ** 2 + ' from pid ' + process.pid`]);
+  let failure = '';
+  try {
+    await execFileAsync(process.execPath, ['-e', 'process.exit(3)']);
+  } catch (e) {
+    failure = `rejected, exit code ${(e as { code?: number }).code}`;
+  }
+  return { parentPid: process.pid, output: stdout.trim(), failure };
+}
+
+// fork() runs a module file; this child's code is small enough to write to a temp file.
+const CHILD_SOURCE = `process.once('message', (n) => {
+  process.send({ pid: process.pid, square: n * n }, () => process.disconnect());
+});`;
+
+export async function runFork(i: number): Promise<Record<string, unknown>> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'concurrency-lens-fork-'));
+  try {
+    const file = path.join(dir, 'child.cjs');
+    await writeFile(file, CHILD_SOURCE);
+    const child = fork(file);
+    const exited = once(child, 'exit'); // listen before anything can happen
+    child.send(i);
+    const [reply] = (await once(child, 'message')) as [{ pid: number; square: number }];
+    const [code] = (await exited) as [number | null];
+    return { parentPid: process.pid, ...reply, exitCode: code };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  Promise.all([runExecFile(3), runFork(3)]).then(console.log, (e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
