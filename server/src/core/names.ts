@@ -155,8 +155,9 @@ export class Names {
 
   private valueBinding(value: Node | null, fn: FnInfo | null): Binding {
     if (!value) return { kind: 'local' };
-    if (value.type === 'call' || value.type === 'call_expression' || value.type === 'new_expression' || value.type === 'await' || value.type === 'await_expression') {
-      const inner = value.type.startsWith('await') ? value.namedChild(0) : value;
+    // `await f()` gives what the awaitable resolves to, which says nothing of f's own kind.
+    if (value.type === 'call' || value.type === 'call_expression' || value.type === 'new_expression') {
+      const inner = value;
       if (inner && (inner.type === 'call_expression' || inner.type === 'new_expression' || inner.type === 'call')) {
         const callee = inner.childForFieldName(inner.type === 'new_expression' ? 'constructor' : 'function');
         if (callee?.type === 'identifier' && callee.text === 'require') {
