@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const harnessBench = path.join(__dirname, 'harness.js');
-  if (fs.existsSync(harnessBench)) await import(harnessBench);
+  if (fs.existsSync(harnessBench)) await (require(harnessBench) as { done: Promise<void> }).done;
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

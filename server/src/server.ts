@@ -9,7 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { initParsers, grammarForLanguageId } from './core/parser';
+import { initParsers, grammarForLanguageId, ParseTimeout } from './core/parser';
 import { analyzeTree } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
@@ -102,7 +102,11 @@ export function startServer(connection: Connection): void {
       failedRules = result.failures.map((f) => f.rule);
       for (const f of result.failures) connection.console.error(`rule ${f.rule} failed on ${uri}: ${f.error}`);
     } catch (err) {
-      skipped = `analysis failed: ${err instanceof Error ? err.message : String(err)}`;
+      if (err instanceof ParseTimeout) {
+        skipped = err.message;
+      } else {
+        skipped = `analysis failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
       connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
     }
     // A newer version arrived while we worked: its own analysis will publish.
@@ -183,9 +187,16 @@ export function startServer(connection: Connection): void {
     if (!doc) return [];
     await parsersReady;
     const settings = await settingsFor(doc.uri);
-    const runnables = findRunnables(doc.grammar, doc.text, doc.currentTree())
-      .filter((r) => (r.kind === 'function' ? settings.lens.functions : settings.lens.cells));
-    return runnables.flatMap((r) => runLenses(doc.uri, r.kind, r.name, r.startLine, r.endLine, settings.run.tasks));
+    let runnables;
+    try {
+      runnables = findRunnables(doc.grammar, doc.text, doc.currentTree());
+    } catch (err) {
+      connection.console.error(`code lenses failed on ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+      return [];
+    }
+    return runnables
+      .filter((r) => (r.kind === 'function' ? settings.lens.functions : settings.lens.cells))
+      .flatMap((r) => runLenses(doc.uri, r.kind, r.name, r.startLine, r.endLine, settings.run.tasks));
   });
 
   connection.onCodeAction((params): CodeAction[] => {

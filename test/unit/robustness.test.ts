@@ -2,7 +2,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initParsers, type Grammar } from '../../server/src/core/parser';
+import { initParsers, parse, ParseTimeout, type Grammar } from '../../server/src/core/parser';
 import { analyzeText, MAX_FILE_BYTES } from '../../server/src/core/engine';
 
 const GRAMMARS: Grammar[] = ['python', 'typescript', 'tsx', 'javascript'];
@@ -50,4 +50,12 @@ test('a file over the size cap is skipped with a reason', () => {
   const r = analyzeText('python', '#'.repeat(MAX_FILE_BYTES + 1));
   assert.match(r.skipped ?? '', /larger than/);
   assert.deepEqual(r.findings, []);
+});
+
+test('a parse past its deadline is abandoned with a clear error, and the parser still works after', () => {
+  const big = 'def f():\n    x = [1, 2, 3]\n'.repeat(50_000);
+  assert.throws(() => parse('python', big, null, 0), ParseTimeout);
+  const tree = parse('python', 'x = 1\n');
+  assert.equal(tree.rootNode.type, 'module');
+  tree.delete();
 });

@@ -2,7 +2,7 @@
  * The analysis core: text in, findings out. Pure: no vscode, no LSP, no file system.
  * The LSP server, the CLI and the tests are adapters over `analyzeText` / `analyzeTree`.
  */
-import { parse, familyOf, type Grammar, type Tree, type Node } from './parser';
+import { parse, familyOf, ParseTimeout, type Grammar, type Tree, type Node } from './parser';
 import { buildIndex, type FileIndex, type FnInfo } from './fileindex';
 import { Names } from './names';
 import { RULES } from './rules';
@@ -15,6 +15,8 @@ export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { rules: {}, blocking
 
 /** Files above this size are reported as skipped rather than analysed on every keystroke. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Past this, the remaining rules are skipped and the result says so. */
+export const ANALYSIS_BUDGET_MS = 5000;
 
 export interface Analysis {
   index: FileIndex;
@@ -36,7 +38,13 @@ export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSe
   if (text.length > MAX_FILE_BYTES) {
     return { findings: [], failures: [], skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`, ms: performance.now() - started };
   }
-  const tree = parse(grammar, text);
+  let tree: Tree;
+  try {
+    tree = parse(grammar, text);
+  } catch (err) {
+    if (err instanceof ParseTimeout) return { findings: [], failures: [], skipped: err.message, ms: performance.now() - started };
+    throw err;
+  }
   try {
     return analyzeTree(grammar, text, tree, settings, undefined, started);
   } finally {
@@ -59,8 +67,13 @@ export function analyzeTree(
   const findings: Finding[] = [];
   const failures: AnalysisResult['failures'] = [];
 
+  let skipped: string | undefined;
   for (const rule of RULES) {
     if (!rule.families.includes(family)) continue;
+    if (performance.now() - started > ANALYSIS_BUDGET_MS) {
+      skipped = `analysis took over ${ANALYSIS_BUDGET_MS / 1000} s; rules from ${rule.id} on were skipped`;
+      break;
+    }
     const severity = severityOf(rule, settings);
     if (severity === 'off') continue;
     const ctx: RuleContext = {
@@ -83,7 +96,7 @@ export function analyzeTree(
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-  return { findings, failures, ms: performance.now() - started };
+  return { findings, failures, skipped, ms: performance.now() - started };
 }
 
 function describe(fn: FnInfo): string {

@@ -83,16 +83,26 @@ export function languageFor(g: Grammar): Language {
 
 const parsers = new Map<Grammar, Parser>();
 
+/** Thrown when a parse runs past its deadline. */
+export class ParseTimeout extends Error {}
+
+/** A parse that takes longer than this is abandoned: the file is reported as skipped. */
+export const PARSE_DEADLINE_MS = 3000;
+
 /** Parses text, incrementally when an edited old tree of the same grammar is given. */
-export function parse(g: Grammar, text: string, oldTree?: Tree | null): Tree {
+export function parse(g: Grammar, text: string, oldTree?: Tree | null, deadlineMs = PARSE_DEADLINE_MS): Tree {
   let parser = parsers.get(g);
   if (!parser) {
     parser = new Parser();
     parser.setLanguage(languageFor(g));
     parsers.set(g, parser);
   }
-  const tree = parser.parse(text, oldTree ?? null);
-  if (!tree) throw new Error(`tree-sitter returned no tree for a ${g} document`);
+  const until = performance.now() + deadlineMs;
+  const tree = parser.parse(text, oldTree ?? null, { progressCallback: () => performance.now() > until });
+  if (!tree) {
+    parser.reset();
+    throw new ParseTimeout(`parsing took over ${deadlineMs / 1000} s`);
+  }
   return tree;
 }
 
