@@ -11,7 +11,7 @@ import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification, DidChangeConfigurationNotification, PublishDiagnosticsNotification,
-  ConfigurationRequest, HoverRequest, CodeActionRequest, ShutdownRequest, ExitNotification,
+  ConfigurationRequest, HoverRequest, CodeActionRequest, CodeLensRequest, ShutdownRequest, ExitNotification,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { AnalysisStatusNotification, type AnalysisStatus } from '../../server/src/protocol';
@@ -149,6 +149,50 @@ test('hover on a diagnostic shows the rule doc; code actions offer a suppression
   const actions = await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: p.diagnostics[0].range, context: { diagnostics: p.diagnostics } });
   const titles = (actions ?? []).map((a) => a.title);
   assert.ok(titles.some((t) => /Suppress blocking-call-in-async/.test(t)), titles.join(', '));
+});
+
+function hoverValue(h: Awaited<ReturnType<typeof hoverAt>>): string {
+  return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+}
+function hoverAt(uri: string, line: number, character: number) {
+  return conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character } });
+}
+
+test('hover on a primitive through an alias shows its entry, in English or Chinese as set', async () => {
+  const uri = 'file:///tmp/lsp-kb.py';
+  const text = 'import asyncio as aio\n\nasync def main():\n    await aio.sleep(1)\n';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
+  await diagnosticsFor(uri);
+  const en = hoverValue(await hoverAt(uri, 3, 15));
+  assert.match(en, /\*\*`asyncio\.sleep`\*\*/);
+  assert.match(en, /Runs on/);
+  settings = { hover: { language: 'zh-cn' } };
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  const deadline = Date.now() + 10_000;
+  let value = '';
+  // The server re-reads settings after the change notification: poll the hover until the deadline.
+  while (Date.now() < deadline) {
+    value = hoverValue(await hoverAt(uri, 3, 15));
+    if (/[\u4e00-\u9fff]/.test(value)) break;
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.match(value, /[\u4e00-\u9fff]/, 'Chinese text after hover.language = zh-cn');
+  settings = {};
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  assert.equal(await hoverAt(uri, 1, 0), null, 'nothing on an empty line');
+});
+
+test('code lenses: a run row above each top-level function and cell, carrying typed targets', async () => {
+  const uri = 'file:///tmp/lsp-lens.py';
+  const text = 'import time\n\ndef work(i):\n    time.sleep(0.1)\n\n# %% a cell\nprint(1)\n';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
+  await diagnosticsFor(uri);
+  const lenses = (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  const titles = lenses.filter((l) => l.range.start.line === 2).map((l) => l.command?.title);
+  assert.deepEqual(titles, ['▶ Run ×4', 'threads', 'processes', 'coroutines', 'compare']);
+  const cell = lenses.find((l) => l.range.start.line === 5 && l.command?.title === 'compare');
+  assert.deepEqual(cell?.command?.arguments?.[0], { uri, kind: 'cell', name: 'a cell', startLine: 5, endLine: 6, harness: 'compare' });
+  assert.equal(cell?.command?.command, 'concurrencyLens.run');
 });
 
 test('close clears the diagnostics', async () => {
