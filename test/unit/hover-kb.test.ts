@@ -12,7 +12,7 @@ import { initParsers, parse, grammarForPath, familyOf } from '../../server/src/c
 import { prepare } from '../../server/src/core/engine';
 import { KB_FILES, knowledgeBase, HOVER_LANGUAGES, type KbEntry } from '../../server/src/hover/kb';
 import { entryForName, importedModules } from '../../server/src/hover/resolve';
-import { renderEntry, resolveHoverLanguage, hoverAt } from '../../server/src/hover/hover';
+import { renderEntry, resolveHoverLanguage, hoverAt, titleOf } from '../../server/src/hover/hover';
 import { coverageMarkdown } from '../../server/src/hover/coverage';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -174,6 +174,25 @@ test('docs/hover.md lists the knowledge base', () => {
   if (process.env.UPDATE_DOCS) fs.writeFileSync(file, expected);
   assert.ok(fs.existsSync(file), 'docs/hover.md is missing: run the unit tests with UPDATE_DOCS=1');
   assert.equal(fs.readFileSync(file, 'utf8'), expected, 'docs/hover.md is stale: run the unit tests with UPDATE_DOCS=1');
+});
+
+/** The README's compact list of covered primitives, between its primitives markers. */
+function readmePrimitives(): string {
+  const rows = KB_FILES.map((f) => {
+    const names = f.entries.map((e) => '`' + titleOf(e) + '`').join(', ');
+    return `- **${f.family === 'python' ? 'Python' : 'Node'} · ${f.topic}**: ${names}`;
+  });
+  return ['<!-- primitives:start (generated from server/src/hover/kb by test/unit/hover-kb.test.ts; UPDATE_DOCS=1 rewrites it) -->', ...rows, '<!-- primitives:end -->'].join('\n');
+}
+
+test('the README lists the covered primitives', () => {
+  const file = path.join(REPO, 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const block = /<!-- primitives:start[^>]*-->[\s\S]*?<!-- primitives:end -->/;
+  assert.match(text, block, 'README.md lacks the primitives block');
+  const expected = readmePrimitives();
+  if (process.env.UPDATE_DOCS) fs.writeFileSync(file, text.replace(block, expected));
+  assert.equal(fs.readFileSync(file, 'utf8').match(block)![0], expected, 'the README list is stale: run the unit tests with UPDATE_DOCS=1');
 });
 
 test('rendered hover: title, table, pitfalls, example, compare, link; in both languages', () => {
