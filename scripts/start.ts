@@ -6,9 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CodeServer, HOST_DIR } from '../test/vscode/host';
+import { CodeServer, HOST_DIR, ROOT } from '../test/vscode/host';
 
-const ROOT = path.resolve(__dirname, '../..');
 const SNIPPETS = path.join(ROOT, 'snippets');
 
 function hasDesktopCode(): boolean {

@@ -97,7 +97,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'UI: hovering a primitive shows its doc; run lenses sit above functions',
+    name: 'UI: hovering a primitive shows its doc; clicking compare above a function runs it and shows the table',
     async run(browser) {
       await withHost('ui-hover', {}, (host) => onPage(browser, 'ui-hover', async (page) => {
         await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
@@ -121,6 +121,13 @@ const cases: Case[] = [
         await page.mouse.move(box.x + width * col + width / 2, box.y + box.height / 2);
         await page.locator('.monaco-hover:visible', { hasText: 'asyncio.sleep' }).filter({ hasText: 'Runs on' }).first().waitFor({ timeout: 30_000 });
         await screenshot(page, 'hover-asyncio-sleep');
+        await page.keyboard.press('Escape');
+        // Click `compare` above crunch(): the results table appears in the output channel.
+        await page.locator('.codelens-decoration').nth(1).getByText('compare').click();
+        const output = page.locator('.output-view, .panel .monaco-editor').first();
+        await output.getByText(/speed-up/).first().waitFor({ timeout: 120_000 });
+        await output.getByText(/^coroutine/).first().waitFor({ timeout: 30_000 });
+        await screenshot(page, 'run-compare-output');
       }));
     },
   },

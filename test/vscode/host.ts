@@ -10,7 +10,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const ROOT = path.resolve(__dirname, '../../..');
+/** The project root: the nearest folder above this bundle whose package.json is ours. */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'concurrency-lens') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no concurrency-lens package.json above ${from}`);
+  }
+}
+
+export const ROOT = findRoot(__dirname);
 export const HOST_VERSION = '4.100.3';
 export const HOST_DIR = path.join(ROOT, '.vscode-test', `code-server-${HOST_VERSION}`);
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
