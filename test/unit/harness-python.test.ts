@@ -8,40 +8,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runSnippet, processGroupMembers, OUTPUT_CAP_BYTES, OUTPUT_CAP_MARKER, type RunOptions, type SnippetTarget } from '../../server/src/harness/orchestrator';
-import type { HarnessRun, RunProgress, TaskRecord } from '../../server/src/harness/types';
+import { runSnippet, processGroupMembers, OUTPUT_CAP_BYTES, OUTPUT_CAP_MARKER } from '../../server/src/harness/orchestrator';
+import type { HarnessRun, RunProgress } from '../../server/src/harness/types';
+import { fn, runOne, duration, describe, pgidOf } from './harness-support';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/harness/python');
 const WORK = path.join(DIR, 'work.py');
 const CELLS = path.join(DIR, 'cells.py');
-
-function fn(name: string): SnippetTarget {
-  return { kind: 'function', name };
-}
-
-async function runOne(file: string, target: SnippetTarget, harness: RunOptions['harness'], extra: Partial<RunOptions> = {}, onProgress?: (p: RunProgress) => void, signal?: AbortSignal): Promise<HarnessRun> {
-  const result = await runSnippet({ file, target, harness, tasks: 4, timeoutSeconds: 20, ...extra }, onProgress, signal);
-  assert.equal(result.runs.length, 1);
-  return result.runs[0];
-}
-
-function duration(t: TaskRecord): number {
-  return t.endMs - t.startMs;
-}
-
-function describe(run: HarnessRun): string {
-  return JSON.stringify({ ...run, stdout: run.stdout.slice(0, 500), stderr: run.stderr.slice(0, 2000) }, null, 1);
-}
-
-/** The process group of a live pid, from /proc (Linux). */
-function pgidOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return undefined;
-  }
-}
 
 const linux = process.platform === 'linux';
 
