@@ -8,6 +8,7 @@ import { grammarForPath, initParsers } from '../core/parser';
 import { runSnippet, DEFAULT_TASKS, DEFAULT_TIMEOUT_SECONDS, type SnippetTarget } from './orchestrator';
 import { findRunnables, runnableAtLine, selectionTarget } from './runnables';
 import type { HarnessName, RunResult } from './types';
+import { verdict } from './verdict';
 
 export const RUN_USAGE = `usage: concurrency-lens run FILE [--function NAME | --line N | --lines A-B]
                             [--harness serial|thread|process|coroutine|compare]
@@ -145,7 +146,8 @@ export function formatTable(result: RunResult): string {
     const failed = r.tasks.find((t) => !t.ok && t.error?.stack);
     if (failed?.error) notes.push(`${r.harness}: task ${failed.index} failed:\n${failed.error.stack.replace(/^/gm, '    ')}`);
   }
-  return [head, '', ...lines, ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
+  const words = verdict(result);
+  return [head, '', ...lines, ...(words.length ? ['', ...words] : []), ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
 }
 
 /** The `run` command; returns the exit code. */

@@ -1,0 +1,60 @@
+/**
+ * The verdict of a compare run, in words: which harness won and the likely reason, from the
+ * relations between the harnesses' wall times (never from absolute times alone).
+ */
+import type { HarnessName, HarnessRun, RunResult } from './types';
+
+/** A harness counts as faster than serial above this speed-up, and as no faster below NONE. */
+const CLEAR = 1.5;
+const NONE = 1.25;
+
+export function speedUps(result: RunResult): Partial<Record<HarnessName, number>> {
+  const serial = result.runs.find((r) => r.harness === 'serial' && r.ok);
+  const out: Partial<Record<HarnessName, number>> = {};
+  if (!serial || serial.wallMs <= 0) return out;
+  for (const r of result.runs) if (r.ok && r.wallMs > 0) out[r.harness] = serial.wallMs / r.wallMs;
+  return out;
+}
+
+export function verdict(result: RunResult): string[] {
+  const lines: string[] = [];
+  const failed = result.runs.filter((r) => !r.ok);
+  for (const r of failed) {
+    lines.push(r.timedOut ? `${r.harness} timed out; its processes were killed.` : r.cancelled ? `${r.harness} was cancelled.` : `${r.harness} failed: ${r.error ?? failedTasks(r)}.`);
+  }
+  const s = speedUps(result);
+  const coroutine = result.runs.find((r) => r.harness === 'coroutine' && r.ok);
+  if (coroutine && coroutine.loop.maxBlockMs >= 100) {
+    lines.push(`The event loop was blocked for up to ${Math.round(coroutine.loop.maxBlockMs)} ms at a time: a blocking call in async code stops every other task.`);
+  }
+  if (Object.keys(s).length < 2) return lines;
+  const thread = s.thread ?? 0;
+  const proc = s.process ?? 0;
+  const co = s.coroutine ?? 0;
+  const py = result.language === 'python';
+  if (proc >= CLEAR && thread < NONE) {
+    lines.push(py
+      ? `CPU-bound: processes ran ${proc.toFixed(1)}× faster than serial, threads did not help (${thread.toFixed(1)}×): the GIL runs one thread's Python at a time.`
+      : `CPU-bound: processes ran ${proc.toFixed(1)}× faster than serial, worker threads ${thread.toFixed(1)}×.`);
+  } else if (thread >= CLEAR && proc >= CLEAR && co < NONE) {
+    lines.push(py
+      ? `The tasks wait without yielding to the loop (blocking sleep or I/O): threads (${thread.toFixed(1)}×) and processes (${proc.toFixed(1)}×) overlap the waits, one event loop runs them one after another.`
+      : `CPU-bound: worker threads (${thread.toFixed(1)}×) and processes (${proc.toFixed(1)}×) run in parallel; one event loop runs the tasks one after another.`);
+  } else if (co >= CLEAR) {
+    lines.push(`The tasks wait cooperatively (await): one event loop overlapped them, ${co.toFixed(1)}× faster than serial${thread >= CLEAR ? `; threads did too (${thread.toFixed(1)}×) at a higher cost` : ''}.`);
+  } else if (thread < NONE && proc < NONE && co < NONE) {
+    lines.push(proc < 0.8
+      ? `No harness beat serial: each task is too short for concurrency to pay, and starting processes cost more than it saved (${proc.toFixed(2)}×).`
+      : 'No harness beat serial: each task is too short, or it holds a resource the others wait for.');
+  } else {
+    const best = (Object.entries(s) as [HarnessName, number][]).filter(([h]) => h !== 'serial').sort((a, b) => b[1] - a[1])[0];
+    if (best) lines.push(`Fastest: ${best[0]}, ${best[1].toFixed(1)}× serial.`);
+  }
+  return lines;
+}
+
+function failedTasks(r: HarnessRun): string {
+  const bad = r.tasks.filter((t) => !t.ok);
+  const first = bad[0]?.error;
+  return `${bad.length} of ${r.tasks.length} tasks failed${first ? ` (${first.type}: ${first.message})` : ''}`;
+}
