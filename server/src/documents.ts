@@ -58,7 +58,7 @@ export class OpenDocument {
   /** Index and names for the current tree, built once per version and shared by rules and hovers. */
   analysis(): Analysis {
     const tree = this.currentTree();
-    this.prepared ??= prepare(this.grammar, tree);
+    this.prepared ??= prepare(this.grammar, tree, this.text);
     return this.prepared;
   }
 

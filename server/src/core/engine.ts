@@ -23,9 +23,12 @@ export interface Analysis {
   names: Names;
 }
 
-/** Builds the per-file index and name tables that rules and hovers share. */
-export function prepare(grammar: Grammar, tree: Tree): Analysis {
-  const index = buildIndex(grammar, tree);
+/**
+ * Builds the per-file index and name tables that rules and hovers share. Given the parsed
+ * text, the index reads some facts from it rather than from the tree (see describeFunction).
+ */
+export function prepare(grammar: Grammar, tree: Tree, text?: string): Analysis {
+  const index = buildIndex(grammar, tree, text);
   return { index, names: new Names(index) };
 }
 
@@ -61,7 +64,7 @@ export function analyzeTree(
   started = performance.now(),
 ): AnalysisResult {
   const family = familyOf(grammar);
-  const { index, names } = prepared ?? prepare(grammar, tree);
+  const { index, names } = prepared ?? prepare(grammar, tree, text);
   const suppressions = findSuppressions(text, family);
   const ignore = new Set(settings.ignore);
   const findings: Finding[] = [];

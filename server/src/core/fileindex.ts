@@ -36,16 +36,14 @@ export interface FileIndex {
   fns: FnInfo[];
   classes: Site[];
   calls: Site[];
+  /** expression statements (JS family: floating-promise reads them) */
   stmts: Site[];
   /** calls that are a whole expression statement, their value thrown away (Python) */
   discards: Site[];
   loops: Site[];
   awaits: Site[];
-  withs: Site[];
   imports: Site[];
-  ifs: Site[];
   binds: Site[];
-  globals: Site[];
   /** the FnInfo of a function node, by its start index */
   fnAt: Map<number, FnInfo>;
 }
@@ -59,15 +57,15 @@ const QUERY_SOURCE: Record<Grammar, string> = {
 
 type ListName = Exclude<keyof FileIndex, 'family' | 'grammar' | 'fns' | 'fnAt'>;
 const LISTS: Record<string, ListName> = {
-  class: 'classes', call: 'calls', stmt: 'stmts', discard: 'discards', loop: 'loops', await: 'awaits', with: 'withs',
-  import: 'imports', if: 'ifs', bind: 'binds', global: 'globals',
+  class: 'classes', call: 'calls', stmt: 'stmts', discard: 'discards', loop: 'loops', await: 'awaits',
+  import: 'imports', bind: 'binds',
 };
 
-export function buildIndex(grammar: Grammar, tree: Tree): FileIndex {
+export function buildIndex(grammar: Grammar, tree: Tree, text?: string): FileIndex {
   const family = familyOf(grammar);
   const index: FileIndex = {
-    family, grammar, fns: [], classes: [], calls: [], stmts: [], discards: [], loops: [], awaits: [], withs: [],
-    imports: [], ifs: [], binds: [], globals: [], fnAt: new Map(),
+    family, grammar, fns: [], classes: [], calls: [], stmts: [], discards: [], loops: [], awaits: [],
+    imports: [], binds: [], fnAt: new Map(),
   };
   const captures = query(grammar, QUERY_SOURCE[grammar]).captures(tree.rootNode);
   // Outer nodes first when two start together, functions after the statement that holds them.
@@ -75,12 +73,15 @@ export function buildIndex(grammar: Grammar, tree: Tree): FileIndex {
   items.sort((a, b) => a.start - b.start || b.end - a.end || (a.name === 'fn' ? 1 : 0) - (b.name === 'fn' ? 1 : 0));
 
   const stack: FnInfo[] = [];
+  // The end of the last class that began so far: a function past it is in no class, so is no method.
+  let classEnd = -1;
   for (const item of items) {
     while (stack.length > 0 && item.start >= stack[stack.length - 1].endIndex) stack.pop();
     const enclosing = stack.length > 0 ? stack[stack.length - 1] : null;
+    if (item.name === 'class') classEnd = Math.max(classEnd, item.end);
     if (item.name === 'fn') {
       if (index.fnAt.has(item.start) && index.fnAt.get(item.start)!.endIndex === item.end) continue;
-      const info = describeFunction(family, item.node, enclosing, item.start, item.end);
+      const info = describeFunction(family, item.node, enclosing, item.start, item.end, text, item.start < classEnd);
       index.fns.push(info);
       index.fnAt.set(item.start, info);
       stack.push(info);
@@ -102,17 +103,29 @@ function hasKeyword(node: Node, keyword: string): boolean {
   return false;
 }
 
-function describeFunction(family: Family, node: Node, parent: FnInfo | null, startIndex: number, endIndex: number): FnInfo {
-  const isAsync = node.type !== 'lambda' && hasKeyword(node, 'async');
-  let name: string | null = node.childForFieldName('name')?.text ?? null;
+/**
+ * Every node access is a call into wasm, and a file has hundreds of functions: where the source text
+ * (`text`, the parsed text, when the caller has it) shows that a keyword or `*` cannot be among a
+ * function's leading tokens, or no class holds it (`inClass`), the tree is not asked.
+ */
+function describeFunction(
+  family: Family, node: Node, parent: FnInfo | null, startIndex: number, endIndex: number, text: string | undefined, inClass: boolean,
+): FnInfo {
+  const type = node.type;
+  const nameNode = node.childForFieldName('name');
+  // The leading tokens all come before the name (or, without one, before the end).
+  const lead = text?.slice(startIndex, nameNode ? nameNode.startIndex : endIndex);
+  const isAsync = type !== 'lambda' && (lead === undefined || lead.includes('async')) && hasKeyword(node, 'async');
+  let name: string | null = nameNode?.text ?? null;
   let classNode: Node | null = null;
   let isGenerator = false;
   if (family === 'js') {
-    isGenerator = node.type.startsWith('generator_') || (node.type === 'method_definition' && hasStar(node));
-    if (!name && node.parent?.type === 'variable_declarator') name = node.parent.childForFieldName('name')?.text ?? null;
-    if (!name && node.parent?.type === 'pair') name = node.parent.childForFieldName('key')?.text ?? null;
-    if (node.type === 'method_definition') classNode = node.parent?.type === 'class_body' ? node.parent.parent : null;
-  } else if (node.type === 'function_definition') {
+    isGenerator = type.startsWith('generator_') || (type === 'method_definition' && (lead === undefined || lead.includes('*')) && hasStar(node));
+    const holder = !name || type === 'method_definition' ? node.parent : null;
+    if (!name && holder?.type === 'variable_declarator') name = holder.childForFieldName('name')?.text ?? null;
+    if (!name && holder?.type === 'pair') name = holder.childForFieldName('key')?.text ?? null;
+    if (type === 'method_definition') classNode = holder?.type === 'class_body' ? holder.parent : null;
+  } else if (type === 'function_definition' && inClass) {
     let holder = node.parent;
     if (holder?.type === 'decorated_definition') holder = holder.parent;
     if (holder?.type === 'block' && holder.parent?.type === 'class_definition') classNode = holder.parent;

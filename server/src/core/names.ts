@@ -54,6 +54,8 @@ export class Names {
   private scopes = new Map<FnInfo | null, Map<string, Binding>>();
   private selfAttrs = new Map<Node | null, Map<string, string>>();
   private fnsByName = new Map<string, FnInfo[]>();
+  /** qualifyCallee's answers, by call node id and the function asked from */
+  private callees = new Map<number, Map<FnInfo | null, string | undefined>>();
 
   constructor(readonly index: FileIndex) {
     for (const fn of index.fns) {
@@ -135,10 +137,17 @@ export class Names {
     }
   }
 
-  /** The callee of a call node, qualified. */
+  /**
+   * The callee of a call node, qualified; worked out once per call however many rules ask
+   * (several rules qualify the same calls, and each qualification crosses into wasm).
+   */
   qualifyCallee(call: Node, fn: FnInfo | null): string | undefined {
-    const callee = call.childForFieldName(call.type === 'new_expression' ? 'constructor' : 'function');
-    return this.qualify(callee, fn);
+    let byFn = this.callees.get(call.id);
+    if (!byFn) this.callees.set(call.id, (byFn = new Map()));
+    if (byFn.has(fn)) return byFn.get(fn);
+    const q = this.qualify(call.childForFieldName(call.type === 'new_expression' ? 'constructor' : 'function'), fn);
+    byFn.set(fn, q);
+    return q;
   }
 
   private bind(fn: FnInfo | null, name: string, b: Binding): void {

@@ -41,7 +41,9 @@ function assignment(node: Node): { targets: Node[]; value: Node | null } {
   const target = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
   // `a[i] = …`, `obj.x = …` rebind no name.
   const rebinds = target && !['member_expression', 'subscript_expression', 'attribute', 'subscript'].includes(target.type);
-  const targets = rebinds ? [target, ...target.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])] : [];
+  // An identifier has no children: no need to ask the tree for its descendants.
+  const targets = !rebinds ? [] : target.type === 'identifier' ? [target]
+    : [target, ...target.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])];
   return { targets: targets.filter((t): t is Node => t !== null && (t.type === 'identifier' || t.type === 'shorthand_property_identifier_pattern')), value: node.childForFieldName(node.type === 'variable_declarator' ? 'value' : 'right') };
 }
 
@@ -72,7 +74,7 @@ function sequential(ctx: RuleContext, loop: Site, body: Node, awaits: Node[]): b
 
   // One walk of the body for everything below; what sits in a nested function is not the loop's.
   const nested = nestedFns(ctx, body);
-  const owned = (n: Node | null): n is Node => n !== null && !nested.some((f) => f.startIndex <= n.startIndex && n.endIndex <= f.endIndex);
+  const owned = (n: Node | null): n is Node => n !== null && (nested.length === 0 || !nested.some((f) => f.startIndex <= n.startIndex && n.endIndex <= f.endIndex));
   const found = body.descendantsOfType([...ORDERED, ...ASSIGNMENTS, 'update_expression']).filter(owned);
   if (found.some((n) => ORDERED.includes(n.type))) return true;
 
@@ -82,21 +84,31 @@ function sequential(ctx: RuleContext, loop: Site, body: Node, awaits: Node[]): b
   for (const a of assigns) for (const t of a.targets) written.add(t.text);
   for (const u of found) if (u.type === 'update_expression') for (const t of identifiers(u)) written.add(t.text);
   const tainted = new Set<string>();
-  const inAwaits = (n: Node) => awaits.some((a) => a.startIndex >= n.startIndex && a.endIndex <= n.endIndex);
+  const awaitEnds = awaits.map((a) => a.endIndex);
+  const inAwaits = (n: Node) => {
+    const end = n.endIndex;
+    return awaits.some((a, i) => a.startIndex >= n.startIndex && awaitEnds[i] <= end);
+  };
+  const valueIds = new Map<Node, string[]>();
+  const idsOf = (n: Node) => {
+    let ids = valueIds.get(n);
+    if (!ids) valueIds.set(n, (ids = identifiers(n).map((id) => id.text)));
+    return ids;
+  };
   for (let changed = true; changed;) {
     changed = false;
     for (const a of assigns) {
       if (!a.value || a.targets.every((t) => tainted.has(t.text))) continue;
       const compound = a.node.type.startsWith('augmented');
-      const fromAwait = inAwaits(a.value) || identifiers(a.value).some((id) => tainted.has(id.text));
+      const fromAwait = inAwaits(a.value) || idsOf(a.value).some((id) => tainted.has(id));
       if (!fromAwait && !(compound && a.targets.some((t) => tainted.has(t.text)))) continue;
       for (const t of a.targets) if (!tainted.has(t.text)) { tainted.add(t.text); changed = true; }
     }
   }
 
   // A while/for condition that reads what the body writes, or calls something, changes with the iterations.
-  const condition = loop.node.childForFieldName('condition');
   if (loop.node.type !== 'for_in_statement' && !(ctx.family === 'python' && loop.node.type === 'for_statement')) {
+    const condition = loop.node.childForFieldName('condition');
     if (!condition || /^\(?\s*(true|True|1)\s*\)?;?$/.test(condition.text)) return true;
     if (condition.descendantsOfType(['call', 'call_expression']).length > 0) return true;
     if (identifiers(condition).some((id) => written.has(id.text))) return true;
@@ -131,17 +143,30 @@ export const awaitInLoop: Rule = {
       else byFn.set(site.fn, [{ site, awaits: [] }]);
     }
     if (byFn.size === 0) return;
+    // Each end offset is a call into wasm: read each once.
+    const ends = new Map<Node, number>();
+    const endOf = (n: Node) => {
+      let end = ends.get(n);
+      if (end === undefined) ends.set(n, (end = n.endIndex));
+      return end;
+    };
     for (const a of ctx.index.awaits) {
+      const list = a.fn && byFn.get(a.fn);
+      if (!list) continue;
       let owner: Entry | undefined;
-      for (const l of (a.fn && byFn.get(a.fn)) || []) {
-        if (l.site.node.startIndex <= a.node.startIndex && a.node.endIndex <= l.site.node.endIndex) owner = l;
+      for (const l of list) {
+        if (l.site.node.startIndex <= a.node.startIndex && endOf(a.node) <= endOf(l.site.node)) owner = l;
       }
       owner?.awaits.push(a.node);
     }
     for (const { site, awaits: held } of [...byFn.values()].flat()) {
-      if (held.length === 0 || hasToken(site.node, 'await') || hasToken(site.node, 'async')) continue;
+      if (held.length === 0) continue;
       const body = site.node.childForFieldName('body');
-      const awaits = body ? held.filter((a) => body.startIndex <= a.startIndex && a.endIndex <= body.endIndex) : [];
+      // `for await` / `async for`: the keyword is among the loop's first tokens, so a header without the word has none.
+      const header = body ? ctx.text.slice(site.node.startIndex, body.startIndex) : null;
+      if ((header === null || header.includes('await') || header.includes('async')) && (hasToken(site.node, 'await') || hasToken(site.node, 'async'))) continue;
+      const bodyEnd = body ? endOf(body) : 0;
+      const awaits = body ? held.filter((a) => body.startIndex <= a.startIndex && endOf(a) <= bodyEnd) : [];
       if (!body || awaits.length === 0) continue;
       if (sequential(ctx, site, body, awaits)) continue;
       const first = awaits[0];
