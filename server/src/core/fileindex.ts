@@ -30,6 +30,11 @@ export interface Site {
   fn: FnInfo | null;
 }
 
+/** A bound name (or pattern of names); `local` when the query knows it binds a plain local (a parameter, `x += 1`). */
+export interface BindSite extends Site {
+  local: boolean;
+}
+
 export interface FileIndex {
   family: Family;
   grammar: Grammar;
@@ -43,7 +48,7 @@ export interface FileIndex {
   loops: Site[];
   awaits: Site[];
   imports: Site[];
-  binds: Site[];
+  binds: BindSite[];
   /** the FnInfo of a function node, by its start index */
   fnAt: Map<number, FnInfo>;
 }
@@ -55,10 +60,10 @@ const QUERY_SOURCE: Record<Grammar, string> = {
   tsx: jsIndex + '\n' + tsIndex,
 };
 
-type ListName = Exclude<keyof FileIndex, 'family' | 'grammar' | 'fns' | 'fnAt'>;
+type ListName = Exclude<keyof FileIndex, 'family' | 'grammar' | 'fns' | 'fnAt' | 'binds'>;
 const LISTS: Record<string, ListName> = {
   class: 'classes', call: 'calls', stmt: 'stmts', discard: 'discards', loop: 'loops', await: 'awaits',
-  import: 'imports', bind: 'binds',
+  import: 'imports',
 };
 
 export function buildIndex(grammar: Grammar, tree: Tree, text?: string): FileIndex {
@@ -85,6 +90,10 @@ export function buildIndex(grammar: Grammar, tree: Tree, text?: string): FileInd
       index.fns.push(info);
       index.fnAt.set(item.start, info);
       stack.push(info);
+      continue;
+    }
+    if (item.name === 'bind' || item.name === 'bind.local') {
+      index.binds.push({ node: item.node, fn: enclosing, local: item.name === 'bind.local' });
       continue;
     }
     const list = LISTS[item.name];

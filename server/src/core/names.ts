@@ -247,7 +247,11 @@ export class Names {
       const name = c.node.childForFieldName('name')?.text;
       if (name) this.bind(c.fn, name, { kind: 'local' });
     }
-    for (const { node, fn } of this.index.binds) {
+    for (const { node, fn, local } of this.index.binds) {
+      if (local) {
+        this.bind(fn, node.text, { kind: 'local' });
+        continue;
+      }
       const parent = node.parent;
       if (node.type === 'identifier') {
         const value = parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)
@@ -302,7 +306,11 @@ export class Names {
       const name = c.node.childForFieldName('name')?.text;
       if (name && c.node.type === 'class_declaration') this.bind(c.fn, name, { kind: 'local' });
     }
-    for (const { node, fn } of this.index.binds) {
+    for (const { node, fn, local } of this.index.binds) {
+      if (local) {
+        this.bind(fn, node.text, { kind: 'local' });
+        continue;
+      }
       const parent = node.parent;
       if (parent?.type === 'variable_declarator' && node.type === 'identifier') {
         const value = parent.childForFieldName('value');

@@ -10,13 +10,16 @@
 (class) @class
 (call_expression) @call
 (new_expression) @call
-(expression_statement) @stmt
+; floating-promise reads the statements whose (first) expression is a call or a new, maybe in parentheses.
+; The anchor also keeps the alternation from capturing one statement several times.
+(expression_statement . [(call_expression) (new_expression) (parenthesized_expression)]) @stmt
 (for_statement) @loop
 (for_in_statement) @loop
 (while_statement) @loop
 (do_statement) @loop
 (await_expression) @await
 (import_statement) @import
+; @bind.local: a name bound with nothing known of its value (a parameter, `x = …`); names.ts then need not look around it.
 (variable_declarator name: (_) @bind)
-(assignment_expression left: (identifier) @bind)
-(arrow_function parameter: (identifier) @bind)
+(assignment_expression left: (identifier) @bind.local)
+(arrow_function parameter: (identifier) @bind.local)

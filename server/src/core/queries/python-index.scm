@@ -12,12 +12,15 @@
 (await) @await
 (import_statement) @import
 (import_from_statement) @import
-(assignment left: (_) @bind)
-(augmented_assignment left: (identifier) @bind)
-(parameters (identifier) @bind)
-(parameters (default_parameter name: (identifier) @bind))
-(parameters (typed_parameter (identifier) @bind))
-(parameters (typed_default_parameter name: (identifier) @bind))
-(lambda_parameters (identifier) @bind)
-(for_statement left: (_) @bind)
+; @bind.local: a name bound with nothing known of its value (a parameter, `x += 1`); names.ts then need not look around it.
+; names.ts reads names, `self.x` (instances of a class's attributes) and unpacked names, not `a[i] = …`
+(assignment left: [(identifier) (attribute) (pattern_list) (tuple_pattern) (list_pattern)] @bind)
+(augmented_assignment left: (identifier) @bind.local)
+(parameters (identifier) @bind.local)
+(parameters (default_parameter name: (identifier) @bind.local))
+(parameters (typed_parameter (identifier) @bind.local))
+(parameters (typed_default_parameter name: (identifier) @bind.local))
+(lambda_parameters (identifier) @bind.local)
+(for_statement left: (identifier) @bind.local)
+(for_statement left: [(pattern_list) (tuple_pattern) (list_pattern)] @bind)
 (as_pattern_target (identifier) @bind)

@@ -159,8 +159,8 @@ export class Workers {
     if (locals) return locals;
     this.locals.set(scope, (locals = new Map()));
     if (this.subclasses.size === 0) return locals;
-    for (const { node, fn } of this.ctx.index.binds) {
-      if (fn !== scope || node.type !== 'identifier') continue;
+    for (const { node, fn, local } of this.ctx.index.binds) {
+      if (fn !== scope || local || node.type !== 'identifier') continue;
       const parent = node.parent;
       if (parent?.type !== 'assignment') continue;
       const value = parent.childForFieldName('right');
