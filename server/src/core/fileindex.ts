@@ -74,7 +74,19 @@ export function buildIndex(grammar: Grammar, tree: Tree, text?: string): FileInd
   };
   const captures = query(grammar, QUERY_SOURCE[grammar]).captures(tree.rootNode);
   // Outer nodes first when two start together, functions after the statement that holds them.
-  const items = captures.map((c) => ({ name: c.name, node: c.node, start: c.node.startIndex, end: c.node.endIndex }));
+  // An end offset is a call into wasm: read only those the order and the scopes below need. The
+  // captures come in document order of their start, so only neighbours can share a start; should
+  // they ever not, every end is read.
+  const items = captures.map((c) => ({ name: c.name, node: c.node, start: c.node.startIndex, end: -1 }));
+  let inOrder = true;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (i > 0 && item.start < items[i - 1].start) inOrder = false;
+    if (item.name === 'fn' || item.name === 'class' || items[i - 1]?.start === item.start || items[i + 1]?.start === item.start) {
+      item.end = item.node.endIndex;
+    }
+  }
+  if (!inOrder) for (const item of items) if (item.end < 0) item.end = item.node.endIndex;
   items.sort((a, b) => a.start - b.start || b.end - a.end || (a.name === 'fn' ? 1 : 0) - (b.name === 'fn' ? 1 : 0));
 
   const stack: FnInfo[] = [];
