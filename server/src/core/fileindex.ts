@@ -38,6 +38,8 @@ export interface BindSite extends Site {
 export interface FileIndex {
   family: Family;
   grammar: Grammar;
+  /** the parsed text, when the caller gave it, and the tree has no syntax error: facts can then be read from it */
+  text?: string;
   fns: FnInfo[];
   classes: Site[];
   calls: Site[];
@@ -60,7 +62,7 @@ const QUERY_SOURCE: Record<Grammar, string> = {
   tsx: jsIndex + '\n' + tsIndex,
 };
 
-type ListName = Exclude<keyof FileIndex, 'family' | 'grammar' | 'fns' | 'fnAt' | 'binds'>;
+type ListName = Exclude<keyof FileIndex, 'family' | 'grammar' | 'text' | 'fns' | 'fnAt' | 'binds'>;
 const LISTS: Record<string, ListName> = {
   class: 'classes', call: 'calls', stmt: 'stmts', discard: 'discards', loop: 'loops', await: 'awaits',
   import: 'imports',
@@ -69,7 +71,7 @@ const LISTS: Record<string, ListName> = {
 export function buildIndex(grammar: Grammar, tree: Tree, text?: string): FileIndex {
   const family = familyOf(grammar);
   const index: FileIndex = {
-    family, grammar, fns: [], classes: [], calls: [], stmts: [], discards: [], loops: [], awaits: [],
+    family, grammar, text: text !== undefined && !tree.rootNode.hasError ? text : undefined, fns: [], classes: [], calls: [], stmts: [], discards: [], loops: [], awaits: [],
     imports: [], binds: [], fnAt: new Map(),
   };
   const captures = query(grammar, QUERY_SOURCE[grammar]).captures(tree.rootNode);

@@ -45,6 +45,11 @@ const RETURNS: Record<string, string> = {
   'child_process.execFile': 'child_process.ChildProcess',
 };
 
+const DOTTED_CALLEE = /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?=[ \t]*\()/y;
+/** Heads of a dotted callee that are not plain names to `qualify`: `self` (its attributes' kinds), keywords. */
+const PY_NOT_PLAIN = new Set(['self', 'None', 'True', 'False']);
+const JS_NOT_PLAIN = new Set(['this', 'super', 'import', 'function', 'undefined', 'null', 'true', 'false', 'new']);
+
 /** Aliases of module names: the spelling rules and docs use. */
 function normaliseModule(name: string): string {
   return name.startsWith('node:') ? name.slice(5) : name;
@@ -139,15 +144,68 @@ export class Names {
 
   /**
    * The callee of a call node, qualified; worked out once per call however many rules ask
-   * (several rules qualify the same calls, and each qualification crosses into wasm).
+   * (several rules qualify the same calls, and each qualification crosses into wasm). A callee
+   * spelled as a plain dotted name is qualified from the text (see calleePath), as `qualify` would.
    */
   qualifyCallee(call: Node, fn: FnInfo | null): string | undefined {
     let byFn = this.callees.get(call.id);
     if (!byFn) this.callees.set(call.id, (byFn = new Map()));
     if (byFn.has(fn)) return byFn.get(fn);
-    const q = this.qualify(call.childForFieldName(call.type === 'new_expression' ? 'constructor' : 'function'), fn);
+    const isNew = call.type === 'new_expression';
+    const path = isNew ? null : this.calleePath(call);
+    const q = path ? this.qualifyPath(path, fn) : this.qualify(call.childForFieldName(isNew ? 'constructor' : 'function'), fn);
     byFn.set(fn, q);
     return q;
+  }
+
+  /**
+   * The callee of a call (not `new`) as the dotted name it is spelled with, read from the text
+   * at the call's start with no tree access (`loop.create_task(` -> ['loop', 'create_task']);
+   * null when the tree must be asked: no text (or a syntax error in the file), a callee that is
+   * not a plain dotted name (`f(a)(b)`, `a.b(x).c()`: calls that share a start), or a head that
+   * `qualify` treats apart (`self`, `this`, keywords).
+   */
+  calleePath(call: Node): string[] | null {
+    if (this.index.text === undefined) return null;
+    const path = this.spelledCallee(call, this.index.text);
+    return path && !(this.index.family === 'python' ? PY_NOT_PLAIN : JS_NOT_PLAIN).has(path[0]) ? path : null;
+  }
+
+  /**
+   * The dotted name a call (not `new`) is spelled with at its start in `text`, as the call's callee,
+   * any head; null when it is not one, or when another call starts there too (so the outer one's callee is no plain name).
+   */
+  spelledCallee(call: Node, text: string): string[] | null {
+    const start = call.startIndex;
+    if (this.sharedStarts().has(start)) return null;
+    DOTTED_CALLEE.lastIndex = start;
+    const m = DOTTED_CALLEE.exec(text);
+    return m ? m[0].split('.') : null;
+  }
+
+  /** `qualify` of a dotted name held as text: the head through the scopes, then the attributes (not for a `self.x` head). */
+  qualifyPath(path: string[], fn: FnInfo | null): string | undefined {
+    const b = this.lookup(path[0], fn);
+    let q = !b ? path[0] : b.kind === 'import' ? b.target : b.kind === 'instance' ? b.type : undefined;
+    if (q === undefined) return undefined;
+    for (let i = 1; i < path.length; i++) {
+      q = `${q}.${path[i]}`;
+      if (q === 'fs.promises') q = 'fs/promises';
+    }
+    return q;
+  }
+
+  private shared: Set<number> | undefined;
+
+  /** Start offsets shared by several calls (`f(a)(b)`), whose outer callee is not the dotted name at their start. */
+  private sharedStarts(): Set<number> {
+    if (this.shared) return this.shared;
+    const shared = new Set<number>();
+    const calls = this.index.calls;
+    for (let i = 1; i < calls.length; i++) {
+      if (calls[i].node.startIndex === calls[i - 1].node.startIndex) shared.add(calls[i].node.startIndex);
+    }
+    return (this.shared = shared);
   }
 
   private bind(fn: FnInfo | null, name: string, b: Binding): void {

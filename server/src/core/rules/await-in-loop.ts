@@ -68,8 +68,9 @@ function sequential(ctx: RuleContext, loop: Site, body: Node, awaits: Node[]): b
     const op = awaited(a);
     if (op?.type !== 'call' && op?.type !== 'call_expression' && op?.type !== 'new_expression') continue;
     const name = ctx.callee(op, loop.fn);
-    const callee = calleeOf(op);
-    if ((name && SLEEPS.has(name)) || SLEEPY_NAME.test(callee?.text ?? '')) return true;
+    if (name && SLEEPS.has(name)) return true;
+    const path = op.type === 'new_expression' ? null : ctx.names.calleePath(op);
+    if (SLEEPY_NAME.test(path ? path.join('.') : (calleeOf(op)?.text ?? ''))) return true;
   }
 
   // One walk of the body for everything below; what sits in a nested function is not the loop's.

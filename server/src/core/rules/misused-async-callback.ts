@@ -18,6 +18,9 @@ export const misusedAsyncCallback: Rule = {
   check(ctx) {
     for (const site of ctx.index.calls) {
       if (site.node.type !== 'call_expression') continue;
+      // Most calls are not of these methods: when the callee reads as a dotted name, its last part says so with no tree access.
+      const path = ctx.names.calleePath(site.node);
+      if (path && (path.length < 2 || !(FIRE_AND_FORGET.has(path[path.length - 1]) || PREDICATES.has(path[path.length - 1])))) continue;
       const callee = site.node.childForFieldName('function');
       const method = callee?.type === 'member_expression' ? callee.childForFieldName('property') : null;
       if (!method || !(FIRE_AND_FORGET.has(method.text) || PREDICATES.has(method.text))) continue;

@@ -21,10 +21,10 @@ export class PyCall {
   private calleeNode: Node | null | undefined;
   private receiverNode: Node | null | undefined;
 
-  constructor(private readonly ctx: RuleContext, site: Site, ambiguous: boolean) {
+  constructor(private readonly ctx: RuleContext, site: Site) {
     this.node = site.node;
     this.fn = site.fn;
-    this.path = ambiguous ? null : dottedCallee(ctx.text, site.node.startIndex);
+    this.path = ctx.names.spelledCallee(site.node, ctx.text);
   }
 
   get callee(): Node | null {
@@ -61,44 +61,18 @@ export class PyCall {
   qualifiedIf(wanted: ReadonlySet<string>): string | undefined {
     const last = this.last;
     if (!last || (!this.bare && !wanted.has(last))) return undefined;
-    if (this.path && this.path[0] !== 'self') return qualifyPath(this.ctx, this.path, this.fn);
+    if (this.path && this.path[0] !== 'self') return this.ctx.names.qualifyPath(this.path, this.fn);
     return this.ctx.names.qualify(this.callee, this.fn);
   }
 }
 
-const DOTTED_CALLEE = /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?=[ \t]*\()/y;
-
-function dottedCallee(text: string, start: number): string[] | null {
-  DOTTED_CALLEE.lastIndex = start;
-  const m = DOTTED_CALLEE.exec(text);
-  return m ? m[0].split('.') : null;
-}
-
-/** `names.qualify` for a dotted name held as text: the first name through the scopes, then the attributes. */
-function qualifyPath(ctx: RuleContext, path: string[], fn: FnInfo | null): string | undefined {
-  const b = ctx.names.lookup(path[0], fn);
-  const head = !b ? path[0] : b.kind === 'import' ? b.target : b.kind === 'instance' ? b.type : undefined;
-  return head === undefined ? undefined : [head, ...path.slice(1)].join('.');
-}
-
 const CALLS = new WeakMap<Site, PyCall>();
-/** start offsets shared by several calls: `f(a)(b)`, whose outer callee is not the dotted name at its start */
-const SHARED_STARTS = new WeakMap<readonly Site[], Set<number>>();
 
 /** The call of an index site, made once however many rules ask; ask after the cheap filters. */
 export function pyCall(ctx: RuleContext, site: Site): PyCall {
   let call = CALLS.get(site);
   if (call) return call;
-  let shared = SHARED_STARTS.get(ctx.index.calls);
-  if (!shared) {
-    shared = new Set();
-    const calls = ctx.index.calls;
-    for (let i = 1; i < calls.length; i++) {
-      if (calls[i].node.startIndex === calls[i - 1].node.startIndex) shared.add(calls[i].node.startIndex);
-    }
-    SHARED_STARTS.set(ctx.index.calls, shared);
-  }
-  call = new PyCall(ctx, site, shared.has(site.node.startIndex));
+  call = new PyCall(ctx, site);
   CALLS.set(site, call);
   return call;
 }

@@ -40,6 +40,9 @@ export function functionOf(ref: Node | null, fn: FnInfo | null, names: Names): F
 /** The file function a call runs, if any (not `new`: a constructor call runs no named function of ours). */
 export function calledFunction(call: Node, fn: FnInfo | null, names: Names): FnInfo | undefined {
   if (call.type === 'new_expression') return undefined;
+  // Read from the text when it can be: a bare name, or a dotted one (`a.b()`, whose head is not this/self) that names none.
+  const path = names.calleePath(call);
+  if (path) return path.length === 1 ? names.resolveFunction(path[0], fn) : undefined;
   return functionOf(call.childForFieldName('function'), fn, names);
 }
 
