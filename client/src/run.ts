@@ -81,12 +81,17 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
   let current: AbortController | undefined;
   let last: RunResult | undefined;
 
+  /** Every way into a run passes here first: in an untrusted workspace it says why not. */
+  function refuseUntrusted(): boolean {
+    if (vscode.workspace.isTrusted) return false;
+    void vscode.window.showWarningMessage(UNTRUSTED, 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return true;
+  }
+
   async function run(target: RunTarget): Promise<RunResult | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage(UNTRUSTED, 'Manage Workspace Trust');
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-      return undefined;
-    }
+    if (refuseUntrusted()) return undefined;
     if (current) {
       void vscode.window.showWarningMessage('Concurrency Lens: a run is already going. Stop it first (status bar).');
       return undefined;
@@ -149,6 +154,7 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
   }
 
   async function runAtCursor(target?: RunTarget): Promise<RunResult | undefined> {
+    if (refuseUntrusted()) return undefined;
     if (target) return run(target);
     const editor = vscode.window.activeTextEditor;
     if (!editor) return undefined;
@@ -167,6 +173,7 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
   }
 
   async function runSelection(): Promise<RunResult | undefined> {
+    if (refuseUntrusted()) return undefined;
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.selection.isEmpty) {
       void vscode.window.showInformationMessage('Concurrency Lens: select one or more lines to run.');

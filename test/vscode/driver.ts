@@ -132,7 +132,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'UI: an untrusted workspace keeps diagnostics but its run lenses explain why they are off',
+    name: 'UI: an untrusted workspace keeps diagnostics; its run lenses and the run command explain why runs are off',
     async run(browser) {
       await withHost('untrusted', { trusted: false }, (host) => onPage(browser, 'untrusted', async (page) => {
         await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
@@ -142,6 +142,16 @@ const cases: Case[] = [
         await page.locator('.codelens-decoration').getByText('Runs need a trusted workspace').first().waitFor({ timeout: 60_000 });
         if (await page.locator('.codelens-decoration').getByText('compare').count() > 0) throw new Error('run lenses shown in an untrusted workspace');
         await screenshot(page, 'untrusted-lenses');
+        // The command refuses too, and says why.
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 30_000 });
+        await input.fill('>Concurrency Lens: Run Function or Cell');
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run Function or Cell' }).first();
+        await row.waitFor({ timeout: 30_000 });
+        await row.click();
+        await page.getByText('runs code only in a trusted workspace').first().waitFor({ timeout: 30_000 });
+        await screenshot(page, 'untrusted-run-refused');
       }));
     },
   },
