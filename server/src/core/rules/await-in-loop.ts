@@ -36,15 +36,17 @@ function calleeOf(call: Node): Node | null {
   return call.childForFieldName(call.type === 'new_expression' ? 'constructor' : 'function');
 }
 
-/** An assignment's target names and its value. */
-function assignment(node: Node): { targets: Node[]; value: Node | null } {
-  const target = node.childForFieldName(node.type === 'variable_declarator' ? 'name' : 'left');
+/** An assignment's target names and its value (`type` is the node's, already read: each read is a call into wasm). */
+function assignment(node: Node, type: string): { names: string[]; value: Node | null } {
+  const target = node.childForFieldName(type === 'variable_declarator' ? 'name' : 'left');
+  const targetType = target?.type;
   // `a[i] = …`, `obj.x = …` rebind no name.
-  const rebinds = target && !['member_expression', 'subscript_expression', 'attribute', 'subscript'].includes(target.type);
+  const rebinds = target && !['member_expression', 'subscript_expression', 'attribute', 'subscript'].includes(targetType!);
   // An identifier has no children: no need to ask the tree for its descendants.
-  const targets = !rebinds ? [] : target.type === 'identifier' ? [target]
-    : [target, ...target.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])];
-  return { targets: targets.filter((t): t is Node => t !== null && (t.type === 'identifier' || t.type === 'shorthand_property_identifier_pattern')), value: node.childForFieldName(node.type === 'variable_declarator' ? 'value' : 'right') };
+  const targets = !rebinds ? [] : targetType === 'identifier' ? [target]
+    : [target, ...target.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])]
+      .filter((t): t is Node => t !== null && (t.type === 'identifier' || t.type === 'shorthand_property_identifier_pattern'));
+  return { names: targets.map((t) => t.text), value: node.childForFieldName(type === 'variable_declarator' ? 'value' : 'right') };
 }
 
 /** The functions nested in a node's range; index.fns is in source order. */
@@ -76,19 +78,26 @@ function sequential(ctx: RuleContext, loop: Site, body: Node, awaits: Node[]): b
   // One walk of the body for everything below; what sits in a nested function is not the loop's.
   const nested = nestedFns(ctx, body);
   const owned = (n: Node | null): n is Node => n !== null && (nested.length === 0 || !nested.some((f) => f.startIndex <= n.startIndex && n.endIndex <= f.endIndex));
-  const found = body.descendantsOfType([...ORDERED, ...ASSIGNMENTS, 'update_expression']).filter(owned);
-  if (found.some((n) => ORDERED.includes(n.type))) return true;
+  const found = body.descendantsOfType([...ORDERED, ...ASSIGNMENTS, 'update_expression']).filter(owned).map((node) => ({ node, type: node.type }));
+  if (found.some((f) => ORDERED.includes(f.type))) return true;
 
   // Names the body writes, and those among them whose value comes (maybe indirectly) from an await.
-  const assigns = found.filter((n) => ASSIGNMENTS.includes(n.type)).map((n) => ({ node: n, ...assignment(n) }));
+  const assigns = found.filter((f) => ASSIGNMENTS.includes(f.type))
+    .map((f) => ({ node: f.node, compound: f.type.startsWith('augmented'), ...assignment(f.node, f.type) }));
   const written = new Set<string>();
-  for (const a of assigns) for (const t of a.targets) written.add(t.text);
-  for (const u of found) if (u.type === 'update_expression') for (const t of identifiers(u)) written.add(t.text);
+  for (const a of assigns) for (const t of a.names) written.add(t);
+  for (const u of found) if (u.type === 'update_expression') for (const t of identifiers(u.node)) written.add(t.text);
   const tainted = new Set<string>();
   const awaitEnds = awaits.map((a) => a.endIndex);
   const inAwaits = (n: Node) => {
     const end = n.endIndex;
     return awaits.some((a, i) => a.startIndex >= n.startIndex && awaitEnds[i] <= end);
+  };
+  // Listing a node's identifiers is a costly call into wasm; a node whose text holds no tainted name has none to find.
+  const mentionsTainted = (start: number, end: number) => {
+    const text = ctx.text.slice(start, end);
+    for (const t of tainted) if (text.includes(t)) return true;
+    return false;
   };
   const valueIds = new Map<Node, string[]>();
   const idsOf = (n: Node) => {
@@ -99,11 +108,11 @@ function sequential(ctx: RuleContext, loop: Site, body: Node, awaits: Node[]): b
   for (let changed = true; changed;) {
     changed = false;
     for (const a of assigns) {
-      if (!a.value || a.targets.every((t) => tainted.has(t.text))) continue;
-      const compound = a.node.type.startsWith('augmented');
-      const fromAwait = inAwaits(a.value) || idsOf(a.value).some((id) => tainted.has(id));
-      if (!fromAwait && !(compound && a.targets.some((t) => tainted.has(t.text)))) continue;
-      for (const t of a.targets) if (!tainted.has(t.text)) { tainted.add(t.text); changed = true; }
+      if (!a.value || a.names.every((t) => tainted.has(t))) continue;
+      const fromAwait = inAwaits(a.value)
+        || (mentionsTainted(a.value.startIndex, a.value.endIndex) && idsOf(a.value).some((id) => tainted.has(id)));
+      if (!fromAwait && !(a.compound && a.names.some((t) => tainted.has(t)))) continue;
+      for (const t of a.names) if (!tainted.has(t)) { tainted.add(t); changed = true; }
     }
   }
 
@@ -117,10 +126,11 @@ function sequential(ctx: RuleContext, loop: Site, body: Node, awaits: Node[]): b
 
   // An awaited operation that reads a value a previous iteration's await produced.
   if (tainted.size === 0) return false;
-  for (const a of awaits) {
+  for (const [i, a] of awaits.entries()) {
+    if (!mentionsTainted(a.startIndex, awaitEnds[i])) continue;
     for (const id of identifiers(a)) {
       if (!tainted.has(id.text)) continue;
-      const setBefore = assigns.some((s) => s.node.endIndex <= id.startIndex && s.targets.some((t) => t.text === id.text));
+      const setBefore = assigns.some((s) => s.node.endIndex <= id.startIndex && s.names.includes(id.text));
       if (!setBefore) return true;
     }
   }
