@@ -177,11 +177,20 @@ export class Names {
    */
   spelledCallee(call: Node, text: string): string[] | null {
     const start = call.startIndex;
-    if (this.sharedStarts().has(start)) return null;
-    DOTTED_CALLEE.lastIndex = start;
-    const m = DOTTED_CALLEE.exec(text);
-    return m ? m[0].split('.') : null;
+    let path = this.spelled.get(start);
+    if (path !== undefined) return path;
+    if (this.sharedStarts().has(start)) path = null;
+    else {
+      DOTTED_CALLEE.lastIndex = start;
+      const m = DOTTED_CALLEE.exec(text);
+      path = m ? m[0].split('.') : null;
+    }
+    this.spelled.set(start, path);
+    return path;
   }
+
+  /** spelledCallee's answers by start offset (several rules ask of the same calls; the text is the file's throughout) */
+  private spelled = new Map<number, string[] | null>();
 
   /** `qualify` of a dotted name held as text: the head through the scopes, then the attributes (not for a `self.x` head). */
   qualifyPath(path: string[], fn: FnInfo | null): string | undefined {
