@@ -49,6 +49,21 @@ function assignment(node: Node, type: string): { names: string[]; value: Node | 
   return { names: targets.map((t) => t.text), value: node.childForFieldName(type === 'variable_declarator' ? 'value' : 'right') };
 }
 
+/**
+ * The node types the body walk looks for, less those the node's language lacks (they find nothing):
+ * descendantsOfType compares every type of the language with each name asked for, per call.
+ */
+const BODY_TYPES = new WeakMap<object, string[]>();
+function bodyTypes(node: Node): string[] {
+  const language = node.tree.language;
+  let types = BODY_TYPES.get(language);
+  if (!types) {
+    const known = new Set(language.types);
+    BODY_TYPES.set(language, (types = [...ORDERED, ...ASSIGNMENTS, 'update_expression'].filter((t) => known.has(t))));
+  }
+  return types;
+}
+
 /** The functions nested in a node's range; index.fns is in source order. */
 function nestedFns(ctx: RuleContext, node: Node): FnInfo[] {
   const fns = ctx.index.fns;
@@ -78,7 +93,7 @@ function sequential(ctx: RuleContext, loop: Site, body: Node, awaits: Node[]): b
   // One walk of the body for everything below; what sits in a nested function is not the loop's.
   const nested = nestedFns(ctx, body);
   const owned = (n: Node | null): n is Node => n !== null && (nested.length === 0 || !nested.some((f) => f.startIndex <= n.startIndex && n.endIndex <= f.endIndex));
-  const found = body.descendantsOfType([...ORDERED, ...ASSIGNMENTS, 'update_expression']).filter(owned).map((node) => ({ node, type: node.type }));
+  const found = body.descendantsOfType(bodyTypes(body)).filter(owned).map((node) => ({ node, type: node.type }));
   if (found.some((f) => ORDERED.includes(f.type))) return true;
 
   // Names the body writes, and those among them whose value comes (maybe indirectly) from an await.
