@@ -26,16 +26,12 @@ import { findRunnables } from './harness/runnables';
  * MIN_DEBOUNCE_MS, enough to merge the several notifications one keystroke can make (auto-closing brackets,
  * multi-cursor edits); but when the previous edit came sooner than the last analysis lasted, typing outpaces
  * analysis and each analysis would only delay the next keystroke's, so wait for a pause as long as one analysis
- * (up to MAX_DEBOUNCE_MS). `schedule` asks once per edit, so the time between calls is the time between edits.
+ * (up to MAX_DEBOUNCE_MS).
  */
 const MIN_DEBOUNCE_MS = 5;
 const MAX_DEBOUNCE_MS = 150;
-let previousEditAt = -Infinity;
-function debounceFor(lastMs: number | undefined): number {
-  const now = performance.now();
-  const sincePrevious = now - previousEditAt;
-  previousEditAt = now;
-  if (lastMs === undefined || sincePrevious >= lastMs) return MIN_DEBOUNCE_MS;
+export function debounceFor(lastMs: number | undefined, sincePreviousEdit: number): number {
+  if (lastMs === undefined || sincePreviousEdit >= lastMs) return MIN_DEBOUNCE_MS;
   return Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, lastMs));
 }
 
@@ -45,6 +41,7 @@ export function startServer(connection: Connection): void {
   const settingsCache = new Map<string, Promise<Settings>>();
   const lastFindings = new Map<string, Finding[]>();
   const lastMs = new Map<string, number>();
+  const lastEditAt = new Map<string, number>();
   let pullConfiguration = false;
   let locale: string | undefined;
   let parsersReady: Promise<void> = Promise.resolve();
@@ -84,7 +81,15 @@ export function startServer(connection: Connection): void {
     return s;
   }
 
-  function schedule(uri: string, delay = debounceFor(lastMs.get(uri))): void {
+  /** An edit's analysis, after the debounce that fits how fast edits to this document come. */
+  function scheduleEdit(uri: string): void {
+    const now = performance.now();
+    const since = now - (lastEditAt.get(uri) ?? -Infinity);
+    lastEditAt.set(uri, now);
+    schedule(uri, debounceFor(lastMs.get(uri), since));
+  }
+
+  function schedule(uri: string, delay: number): void {
     clearTimeout(timers.get(uri));
     timers.set(uri, setTimeout(() => {
       timers.delete(uri);
@@ -140,7 +145,7 @@ export function startServer(connection: Connection): void {
     const doc = docs.get(td.uri);
     if (!doc) return;
     doc.applyChanges(contentChanges, td.version);
-    schedule(td.uri);
+    scheduleEdit(td.uri);
   });
 
   connection.onDidCloseTextDocument(({ textDocument: td }) => {
@@ -151,6 +156,7 @@ export function startServer(connection: Connection): void {
     settingsCache.delete(td.uri);
     lastFindings.delete(td.uri);
     lastMs.delete(td.uri);
+    lastEditAt.delete(td.uri);
     void connection.sendDiagnostics({ uri: td.uri, diagnostics: [] });
   });
 
