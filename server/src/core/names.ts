@@ -88,6 +88,22 @@ export class Names {
     }
   }
 
+  /**
+   * A name that refers to the module or member `target` as seen from inside `fn` (`aio` after
+   * `import asyncio as aio`), for quick fixes that must spell it the way the file does.
+   */
+  nameFor(target: string, fn: FnInfo | null): string | undefined {
+    const seen = new Set<string>();
+    for (let scope: FnInfo | null = fn; ; scope = scope.parent) {
+      for (const [name, b] of this.scopes.get(scope) ?? []) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        if (b.kind === 'import' && b.target === target && this.lookup(name, fn) === b) return name;
+      }
+      if (scope === null) return undefined;
+    }
+  }
+
   /** The function a call of `name` from inside `fn` refers to, when it is one of this file's. */
   resolveFunction(name: string, fn: FnInfo | null): FnInfo | undefined {
     const b = this.lookup(name, fn);
