@@ -99,3 +99,12 @@ test('many files are spread over worker threads with the same findings', () => {
   assert.equal(out.findings.length, 150);
   assert.deepEqual(out.findings.map((f: { file: string }) => f.file), Object.keys(files));
 });
+
+test('run takes run.tasks from concurrency-lens.json, and --tasks wins over it', () => {
+  const dir = project({ 'a.py': 'def f(i):\n    return i * 2\n', 'concurrency-lens.json': JSON.stringify({ run: { tasks: 2 } }) });
+  const fromConfig = JSON.parse(cli(['run', 'a.py', '--harness', 'serial', '--json'], dir).stdout);
+  assert.equal(fromConfig.tasks, 2);
+  assert.deepEqual(fromConfig.runs[0].tasks.map((t: { value: string }) => t.value), ['0', '2']);
+  const fromFlag = JSON.parse(cli(['run', 'a.py', '--harness', 'serial', '--tasks', '3', '--json'], dir).stdout);
+  assert.equal(fromFlag.tasks, 3);
+});

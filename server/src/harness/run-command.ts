@@ -9,6 +9,7 @@ import { runSnippet, DEFAULT_TASKS, DEFAULT_TIMEOUT_SECONDS, type SnippetTarget 
 import { findRunnables, runnableAtLine, selectionTarget } from './runnables';
 import type { HarnessName, RunResult } from './types';
 import { verdict } from './verdict';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../settings';
 
 export const RUN_USAGE = `usage: concurrency-lens run FILE [--function NAME | --line N | --lines A-B]
                             [--harness serial|thread|process|coroutine|compare]
@@ -20,6 +21,8 @@ Without a target, the file's only runnable is run. --harness defaults to compare
 --timeout applies to each harness (default ${DEFAULT_TIMEOUT_SECONDS} s); the process tree is killed after it.
 --json prints the result (version 1, see the README). Lines are 1-based.
 Interpreters: $CONCURRENCY_LENS_PYTHON, else python3 or python on PATH; $CONCURRENCY_LENS_NODE, else node.
+concurrency-lens.json in the working directory supplies run.tasks, run.timeoutSeconds, pythonPath and
+nodePath, as the editor's settings do; options and environment variables win over it.
 Exit code: 0 when every run was ok, 1 otherwise, 2 on a usage error.`;
 
 const CHOICES = ['serial', 'thread', 'process', 'coroutine', 'compare'] as const;
@@ -30,14 +33,15 @@ interface Parsed {
   line?: number;
   lines?: [number, number];
   harness: HarnessName | 'compare';
-  tasks: number;
-  timeout: number;
+  /** undefined: not given on the command line; concurrency-lens.json or the default decides */
+  tasks?: number;
+  timeout?: number;
   json: boolean;
 }
 
 function parseArgs(args: string[], usage: new (m: string) => Error): Parsed | 'help' {
   const files: string[] = [];
-  const out: Partial<Parsed> = { harness: 'compare', tasks: DEFAULT_TASKS, timeout: DEFAULT_TIMEOUT_SECONDS, json: false };
+  const out: Partial<Parsed> = { harness: 'compare', json: false };
   const value = (i: number, flag: string) => {
     const v = args[i + 1];
     if (v === undefined || v.startsWith('--')) throw new usage(`${flag} needs a value`);
@@ -150,6 +154,22 @@ export function formatTable(result: RunResult): string {
   return [head, '', ...lines, ...(words.length ? ['', ...words] : []), ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
 }
 
+/**
+ * The run settings of concurrency-lens.json in the working directory (the editor's
+ * `concurrencyLens.run.*`, `pythonPath`, `nodePath`), so the editor and CI run alike.
+ */
+function runConfig(usage: new (m: string) => Error): Settings {
+  const file = 'concurrency-lens.json';
+  if (!fs.existsSync(file)) return DEFAULT_SETTINGS;
+  try {
+    const { settings, problems } = normalizeSettings(JSON.parse(fs.readFileSync(file, 'utf8')));
+    for (const p of problems) process.stderr.write(`concurrency-lens: ${file}: ${p}\n`);
+    return settings;
+  } catch (err) {
+    throw new usage(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 /** The `run` command; returns the exit code. */
 export async function runCommand(args: string[], usage: new (m: string) => Error): Promise<number> {
   const parsed = parseArgs(args, usage);
@@ -158,6 +178,7 @@ export async function runCommand(args: string[], usage: new (m: string) => Error
     return 0;
   }
   const target = await resolveTarget(parsed, usage);
+  const config = runConfig(usage);
   // The runners live in their own process groups, out of reach of the terminal's Ctrl-C:
   // turn it into a cancel, which kills them.
   const abort = new AbortController();
@@ -166,8 +187,10 @@ export async function runCommand(args: string[], usage: new (m: string) => Error
   let result: RunResult;
   try {
     result = await runSnippet({
-      file: parsed.file, target, harness: parsed.harness, tasks: parsed.tasks, timeoutSeconds: parsed.timeout,
-      pythonPath: process.env.CONCURRENCY_LENS_PYTHON, nodePath: process.env.CONCURRENCY_LENS_NODE,
+      file: parsed.file, target, harness: parsed.harness,
+      tasks: parsed.tasks ?? config.run.tasks, timeoutSeconds: parsed.timeout ?? config.run.timeoutSeconds,
+      pythonPath: process.env.CONCURRENCY_LENS_PYTHON || config.pythonPath || undefined,
+      nodePath: process.env.CONCURRENCY_LENS_NODE || config.nodePath || undefined,
     }, undefined, abort.signal);
   } finally {
     process.off('SIGINT', onSigint);
