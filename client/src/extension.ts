@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, CodeLensRequest, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { AnalysisStatusNotification, Commands, type AnalysisStatus } from '../../server/src/protocol';
 import { registerRuns, type RunApi } from './run';
 
@@ -17,7 +17,9 @@ export const SELECTOR: { scheme: string; language: string }[] = [
   { scheme: 'file', language: 'javascriptreact' },
   { scheme: 'untitled', language: 'python' },
   { scheme: 'untitled', language: 'typescript' },
+  { scheme: 'untitled', language: 'typescriptreact' },
   { scheme: 'untitled', language: 'javascript' },
+  { scheme: 'untitled', language: 'javascriptreact' },
 ];
 
 /** What the extension hands to tests and to other extensions. */
@@ -108,8 +110,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
   for (const c of commands) context.subscriptions.push(vscode.commands.registerCommand(c.id, c.run));
 
   const runs = registerRuns(context, SELECTOR);
-  // Trust granted: restart the client so the lenses it decorates turn into run lenses.
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand(Commands.restartServer)));
+  // Trust granted: ask for the lenses again, so the explanations turn into run lenses.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    const lenses = client?.getFeature(CodeLensRequest.method);
+    for (const editor of vscode.window.visibleTextEditors) lenses?.getProvider(editor.document)?.onDidChangeCodeLensEmitter.fire();
+  }));
   await start();
   context.subscriptions.push({ dispose: () => void client?.stop() });
   return { ...runs, lastStatus: (uri) => statuses.get(uri), onStatus: statusEmitter.event };

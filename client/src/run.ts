@@ -5,10 +5,12 @@
  */
 import * as vscode from 'vscode';
 import { Commands, type HarnessChoice, type RunTarget } from '../../server/src/protocol';
-import { runSnippet, type SnippetTarget } from '../../server/src/harness/orchestrator';
+import { runSnippet, snippetTarget } from '../../server/src/harness/orchestrator';
 import { formatTable } from '../../server/src/harness/run-command';
 import { selectionTarget } from '../../server/src/harness/runnables';
-import type { HarnessName, RunProgress, RunResult } from '../../server/src/harness/types';
+import type { RunProgress, RunResult } from '../../server/src/harness/types';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { SECTION } from '../../server/src/settings';
 
 const HARNESS_PICKS: { label: string; harness: HarnessChoice; detail: string }[] = [
@@ -24,6 +26,15 @@ const UNTRUSTED = 'Concurrency Lens runs code only in a trusted workspace. Diagn
 export interface RunApi {
   lastRun(): RunResult | undefined;
   onDidFinishRun: vscode.Event<RunResult>;
+}
+
+const EXTENSIONS: Record<string, string> = { python: '.py', typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
+
+/** The path a run loads: the file itself, or for an untitled editor a name the runners can load by its extension. */
+function runnableFile(doc: vscode.TextDocument): string {
+  if (!doc.isUntitled) return doc.uri.fsPath;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
+  return path.join(folder, `${doc.uri.path.replace(/[^\w-]/g, '_')}${EXTENSIONS[doc.languageId] ?? ''}`);
 }
 
 /** Whole lines are selected: from a line start to a line end or the next line's start. */
@@ -99,13 +110,10 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
     const uri = vscode.Uri.parse(target.uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     const cfg = vscode.workspace.getConfiguration(SECTION, uri);
-    const harness = target.harness === 'default' ? 'serial' : target.harness;
-    const snippet: SnippetTarget = target.kind === 'function'
-      ? { kind: 'function', name: target.name }
-      : { kind: target.kind, startLine: target.startLine, endLine: target.endLine, name: target.name };
+    const harness = target.harness;
     const abort = new AbortController();
     current = abort;
-    const label = `${target.kind === 'function' ? target.name : target.name} (${harness})`;
+    const label = `${target.name} (${harness})`;
     status.text = `$(sync~spin) ${label} $(debug-stop)`;
     status.tooltip = 'Concurrency Lens: a run is going. Click to stop it and kill its processes.';
     status.show();
@@ -119,10 +127,10 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
     };
     try {
       const result = await runSnippet({
-        file: doc.uri.fsPath,
-        text: doc.isDirty ? doc.getText() : undefined,
-        target: snippet,
-        harness: harness as HarnessName | 'compare',
+        file: runnableFile(doc),
+        text: doc.isDirty || doc.isUntitled ? doc.getText() : undefined,
+        target: snippetTarget(target),
+        harness,
         tasks: cfg.get<number>('run.tasks', 4),
         timeoutSeconds: cfg.get<number>('run.timeoutSeconds', 30),
         pythonPath: cfg.get<string>('pythonPath') || (doc.languageId === 'python' ? await pythonFromExtension(uri) : undefined),

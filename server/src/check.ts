@@ -30,11 +30,45 @@ export interface CheckResult {
   ms: number;
 }
 
-/** Walks paths as given; folders are searched, honouring .gitignore files on the way. */
+type Ignores = { base: string; ig: Ignore }[];
+
+/** The .gitignore rules of `dir` itself, added to those in force above it. */
+function withGitignore(ignores: Ignores, dir: string): Ignores {
+  const gi = path.join(dir, '.gitignore');
+  if (!fs.existsSync(gi)) return ignores;
+  try {
+    return [...ignores, { base: dir, ig: ignore().add(fs.readFileSync(gi, 'utf8')) }];
+  } catch {
+    return ignores; // an unreadable .gitignore ignores nothing
+  }
+}
+
+/** The .gitignore rules that apply inside `dir` from its ancestors, up to the repository root. */
+function inheritedIgnores(dir: string): Ignores {
+  const chain: string[] = [];
+  for (let d = path.dirname(path.resolve(dir)); ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (fs.existsSync(path.join(d, '.git')) || path.dirname(d) === d) break;
+  }
+  // Only a folder inside a repository inherits its ignores.
+  if (!fs.existsSync(path.join(chain[0], '.git'))) return [];
+  return chain.reduce(withGitignore, [] as Ignores);
+}
+
+/** The nearest concurrency-lens.json at or above `dir`, looking no higher than the repository root. */
+export function findConfig(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const f = path.join(d, 'concurrency-lens.json');
+    if (fs.existsSync(f)) return f;
+    if (fs.existsSync(path.join(d, '.git')) || path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Walks paths as given; folders are searched, honouring the .gitignore files that apply. */
 export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[] } {
   const files: string[] = [];
   const problems: FileProblem[] = [];
-  const visit = (p: string, ignores: { base: string; ig: Ignore }[]) => {
+  const visit = (p: string, ignores: Ignores) => {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(p);
@@ -47,13 +81,7 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
       return;
     }
     if (!stat.isDirectory()) return;
-    let scoped = ignores;
-    const gi = path.join(p, '.gitignore');
-    if (fs.existsSync(gi)) {
-      try {
-        scoped = [...ignores, { base: p, ig: ignore().add(fs.readFileSync(gi, 'utf8')) }];
-      } catch { /* an unreadable .gitignore ignores nothing */ }
-    }
+    const scoped = withGitignore(ignores, p);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(p, { withFileTypes: true });
@@ -79,7 +107,7 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
       problems.push({ file: p, problem: 'not a Python, TypeScript or JavaScript file' });
       continue;
     }
-    visit(p, []);
+    visit(p, inheritedIgnores(p));
   }
   return { files, problems };
 }

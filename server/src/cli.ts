@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { check, runCheckWorker, loadConfig, type WorkerJob } from './check';
+import { check, runCheckWorker, loadConfig, findConfig, type WorkerJob } from './check';
 import { normalizeSettings } from './settings';
 import { SEVERITIES, type Severity } from './core/types';
 import { RULES } from './core/rules';
@@ -67,7 +67,7 @@ async function runCheck(args: string[]): Promise<number> {
   if (paths.length === 0) paths.push('.');
 
   let raw: unknown = {};
-  const cfg = configFile ?? (fs.existsSync('concurrency-lens.json') ? 'concurrency-lens.json' : undefined);
+  const cfg = configFile ?? findConfig(process.cwd());
   if (cfg) {
     try {
       raw = loadConfig(cfg);

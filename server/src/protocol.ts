@@ -2,7 +2,7 @@
  * Every message that crosses the client <-> server boundary, declared once: method name,
  * parameter type and which side sends it. The client and the server both import this module.
  */
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType } from 'vscode-languageserver-protocol';
 
 /** server -> client: the analysis of a document finished (for the status bar and tests). */
 export interface AnalysisStatus {
@@ -27,7 +27,7 @@ export const Commands = {
 } as const;
 
 export type HarnessName = 'serial' | 'thread' | 'process' | 'coroutine';
-export type HarnessChoice = HarnessName | 'compare' | 'default';
+export type HarnessChoice = HarnessName | 'compare';
 
 /** What a run lens or command asks the client to run. */
 export interface RunTarget {
@@ -40,9 +40,3 @@ export interface RunTarget {
   endLine: number;
   harness: HarnessChoice;
 }
-
-/** client -> server: what can be run in this document (the CLI uses the same core). */
-export interface RunnablesParams {
-  uri: string;
-}
-export const RunnablesRequest = new RequestType<RunnablesParams, RunTarget[], void>('concurrencyLens/runnables');

@@ -4,13 +4,13 @@
  */
 import {
   createConnection, ProposedFeatures, TextDocumentSyncKind, DiagnosticSeverity, CodeActionKind,
-  type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover, type CodeLens,
+  CodeLensRefreshRequest, type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover, type CodeLens,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { initParsers, grammarForLanguageId, ParseTimeout } from './core/parser';
-import { analyzeTree } from './core/engine';
+import { analyzeTree, sizeCap } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
 import { OpenDocument } from './documents';
@@ -39,7 +39,14 @@ export function startServer(connection: Connection): void {
   const docs = new Map<string, OpenDocument>();
   const timers = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
-  const lastFindings = new Map<string, Finding[]>();
+  /** The findings of the last analysis of each document, with the version they describe. */
+  const lastFindings = new Map<string, { version: number; findings: Finding[] }>();
+  /** Findings that still describe the document as it is now; none while a newer version waits. */
+  const currentFindings = (uri: string): Finding[] => {
+    const last = lastFindings.get(uri);
+    return last && last.version === docs.get(uri)?.version ? last.findings : [];
+  };
+  let lensRefresh = false;
   const lastMs = new Map<string, number>();
   const lastEditAt = new Map<string, number>();
   let pullConfiguration = false;
@@ -51,6 +58,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     locale = params.locale;
+    lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     parsersReady = initParsers();
     parsersReady.catch((err) => connection.console.error(`tree-sitter failed to load: ${String(err)}`));
     return {
@@ -109,6 +117,9 @@ export function startServer(connection: Connection): void {
     let failedRules: string[] = [];
     try {
       const text = doc.text;
+      // Too large for every keystroke: say so rather than freeze the server.
+      const tooLarge = sizeCap(text);
+      if (tooLarge) throw new SkipFile(tooLarge);
       const tree = doc.currentTree();
       const result = analyzeTree(doc.grammar, text, tree, settings, doc.analysis(), started);
       findings = result.findings;
@@ -116,7 +127,7 @@ export function startServer(connection: Connection): void {
       failedRules = result.failures.map((f) => f.rule);
       for (const f of result.failures) connection.console.error(`rule ${f.rule} failed on ${uri}: ${f.error}`);
     } catch (err) {
-      if (err instanceof ParseTimeout) {
+      if (err instanceof ParseTimeout || err instanceof SkipFile) {
         skipped = err.message;
       } else {
         skipped = `analysis failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -125,7 +136,7 @@ export function startServer(connection: Connection): void {
     }
     // A newer version arrived while we worked: its own analysis will publish.
     if (docs.get(uri) !== doc || doc.version !== version) return;
-    lastFindings.set(uri, findings);
+    lastFindings.set(uri, { version, findings });
     lastMs.set(uri, performance.now() - started);
     await connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, uri)) });
     await connection.sendNotification(AnalysisStatusNotification, {
@@ -163,6 +174,8 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
     for (const uri of docs.keys()) schedule(uri, 0);
+    // The lens settings (which lenses, how many tasks) show at once, not after the next edit.
+    if (lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   });
 
   connection.onHover(async (params): Promise<Hover | null> => {
@@ -171,7 +184,7 @@ export function startServer(connection: Connection): void {
     const parts: string[] = [];
     let range: Hover['range'];
     const doc = docs.get(uri);
-    if (doc) {
+    if (doc && !sizeCap(doc.text)) {
       await parsersReady;
       const settings = await settingsFor(uri);
       if (settings.hover.enabled) {
@@ -187,7 +200,7 @@ export function startServer(connection: Connection): void {
       }
     }
     // Hovering a flagged range adds the rule's explanation (docs/rules/<id>.md).
-    const here = (lastFindings.get(uri) ?? []).filter((f) => contains(f, p.line, p.character));
+    const here = currentFindings(uri).filter((f) => contains(f, p.line, p.character));
     for (const id of new Set(here.map((f) => f.rule))) {
       const ruleDoc = ruleById(id)?.doc;
       if (ruleDoc) parts.push(ruleDoc);
@@ -199,7 +212,7 @@ export function startServer(connection: Connection): void {
   // Server finds, client runs: lenses carry a typed RunTarget for the client's run command.
   connection.onCodeLens(async (params): Promise<CodeLens[]> => {
     const doc = docs.get(params.textDocument.uri);
-    if (!doc) return [];
+    if (!doc || sizeCap(doc.text)) return [];
     await parsersReady;
     const settings = await settingsFor(doc.uri);
     let runnables;
@@ -217,7 +230,9 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params): CodeAction[] => {
     const doc = docs.get(params.textDocument.uri);
     if (!doc) return [];
-    const findings = (lastFindings.get(params.textDocument.uri) ?? []).filter(
+    // Fixes computed for an older version would land at stale positions: offer none until the
+    // current version is analysed, and tie each edit to the version it was computed for.
+    const findings = currentFindings(doc.uri).filter(
       (f) => f.range.start.line <= params.range.end.line && f.range.end.line >= params.range.start.line,
     );
     const actions: CodeAction[] = [];
@@ -226,7 +241,7 @@ export function startServer(connection: Connection): void {
       for (const fix of f.fixes ?? []) {
         actions.push({
           title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true,
-          edit: { changes: { [doc.uri]: fix.edits } },
+          edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: fix.edits }] },
         });
       }
       actions.push(suppressAction(doc, f, diagnostic));
@@ -259,6 +274,9 @@ export function runLenses(uri: string, kind: RunTarget['kind'], name: string, st
     lens('compare', 'compare', 'Run serial, threads, processes and coroutines, and compare'),
   ];
 }
+
+/** A file the server will not analyse, with the reason shown to the user. */
+class SkipFile extends Error {}
 
 function contains(f: Finding, line: number, character: number): boolean {
   const { start, end } = f.range;
@@ -302,7 +320,7 @@ function suppressAction(doc: OpenDocument, f: Finding, diagnostic: Diagnostic): 
     title: `Suppress ${f.rule} on this line`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
-    edit: { changes: { [doc.uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: comment }] } },
+    edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: comment }] }] },
   };
 }
 

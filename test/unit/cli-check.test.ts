@@ -108,3 +108,19 @@ test('run takes run.tasks from concurrency-lens.json, and --tasks wins over it',
   const fromFlag = JSON.parse(cli(['run', 'a.py', '--harness', 'serial', '--tasks', '3', '--json'], dir).stdout);
   assert.equal(fromFlag.tasks, 3);
 });
+
+test('check of a subfolder applies the .gitignore above it; concurrency-lens.json is found from a subfolder', () => {
+  const dir = project({
+    '.git/HEAD': 'ref: refs/heads/main\n',
+    '.gitignore': 'src/gen/\n',
+    'src/a.py': BAD_PY,
+    'src/gen/b.py': BAD_PY,
+    'concurrency-lens.json': JSON.stringify({ rules: { 'blocking-call-in-async': 'error' } }),
+  });
+  const fromRoot = cli(['check', 'src', '--format', 'json'], dir);
+  assert.deepEqual(JSON.parse(fromRoot.stdout).findings.map((f: { file: string }) => f.file), [path.join('src', 'a.py')]);
+  const fromSub = cli(['check', '--format', 'json'], path.join(dir, 'src'));
+  const out = JSON.parse(fromSub.stdout);
+  assert.deepEqual(out.findings.map((f: { severity: string }) => f.severity), ['error'], 'the root config applies from src/');
+  assert.deepEqual(out.findings.map((f: { file: string }) => f.file), ['a.py'], 'and so does the root .gitignore');
+});

@@ -15,6 +15,13 @@ export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { rules: {}, blocking
 
 /** Files above this size are reported as skipped rather than analysed on every keystroke. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Why a text is too large to analyse on every keystroke, or undefined when it is not. */
+export function sizeCap(text: string): string | undefined {
+  // UTF-16 length is a cheap lower bound of the UTF-8 size; count bytes only near the cap.
+  if (text.length * 3 <= MAX_FILE_BYTES) return undefined;
+  return Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES ? `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` : undefined;
+}
+
 /** Past this, the remaining rules are skipped and the result says so. */
 export const ANALYSIS_BUDGET_MS = 5000;
 
@@ -38,9 +45,8 @@ export function severityOf(rule: Rule, settings: AnalysisSettings): Severity {
 
 export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): AnalysisResult {
   const started = performance.now();
-  if (text.length > MAX_FILE_BYTES) {
-    return { findings: [], failures: [], skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`, ms: performance.now() - started };
-  }
+  const tooLarge = sizeCap(text);
+  if (tooLarge) return { findings: [], failures: [], skipped: tooLarge, ms: performance.now() - started };
   let tree: Tree;
   try {
     tree = parse(grammar, text);

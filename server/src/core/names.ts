@@ -59,6 +59,7 @@ export class Names {
   private scopes = new Map<FnInfo | null, Map<string, Binding>>();
   private selfAttrs = new Map<Node | null, Map<string, string>>();
   private fnsByName = new Map<string, FnInfo[]>();
+  private importNames: Map<string, string[]> | undefined;
   /** qualifyCallee's answers, by call node id and the function asked from */
   private callees = new Map<number, Map<FnInfo | null, string | undefined>>();
 
@@ -93,15 +94,23 @@ export class Names {
    * `import asyncio as aio`), for quick fixes that must spell it the way the file does.
    */
   nameFor(target: string, fn: FnInfo | null): string | undefined {
-    const seen = new Set<string>();
-    for (let scope: FnInfo | null = fn; ; scope = scope.parent) {
-      for (const [name, b] of this.scopes.get(scope) ?? []) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        if (b.kind === 'import' && b.target === target && this.lookup(name, fn) === b) return name;
+    if (!this.importNames) {
+      // Built once, on the first quick fix that asks: target -> the names bound to it anywhere.
+      this.importNames = new Map();
+      for (const scope of this.scopes.values()) {
+        for (const [name, b] of scope) {
+          if (b.kind !== 'import') continue;
+          const names = this.importNames.get(b.target) ?? [];
+          names.push(name);
+          this.importNames.set(b.target, names);
+        }
       }
-      if (scope === null) return undefined;
     }
+    for (const name of this.importNames.get(target) ?? []) {
+      const b = this.lookup(name, fn);
+      if (b?.kind === 'import' && b.target === target) return name;
+    }
+    return undefined;
   }
 
   /** The function a call of `name` from inside `fn` refers to, when it is one of this file's. */

@@ -51,10 +51,6 @@ const WASM_FILES: Record<Grammar, string> = {
   javascript: 'tree-sitter-javascript.wasm',
 };
 
-/** Where the wasm files are: beside the bundle. Tests built elsewhere get them copied too. */
-function wasmDir(): string {
-  return __dirname;
-}
 
 let ready: Promise<void> | undefined;
 const languages = new Map<Grammar, Language>();
@@ -62,7 +58,8 @@ const languages = new Map<Grammar, Language>();
 /** Loads the runtime and all grammars once; safe to call many times. */
 export function initParsers(): Promise<void> {
   ready ??= (async () => {
-    const dir = wasmDir();
+    // The wasm files sit beside the bundle (esbuild.mjs copies them beside every one it makes).
+    const dir = __dirname;
     const runtime = path.join(dir, 'tree-sitter.wasm');
     if (!fs.existsSync(runtime)) {
       throw new Error(`tree-sitter runtime not found at ${runtime}: the build copies it beside the bundle (npm run build)`);

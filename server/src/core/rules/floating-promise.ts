@@ -19,7 +19,8 @@ const PROMISE_CALLS = new Set([
   'stream/promises.pipeline', 'stream/promises.finished',
 ]);
 /** Modules whose every exported function returns a promise. */
-const PROMISE_MODULES = ['fs/promises.', 'fs.promises.'];
+// `fs.promises.x` qualifies as `fs/promises.x` (names.ts), so one prefix covers both spellings.
+const PROMISE_MODULES = ['fs/promises.'];
 
 function unparen(node: Node): Node {
   let n = node;
