@@ -204,6 +204,16 @@ test('close clears the diagnostics', async () => {
   await diagnosticsFor(uri, (p) => published.indexOf(p) >= count && p.diagnostics.length === 0);
 });
 
+test('a file over the size cap is skipped with a reason, and the server stays responsive', async () => {
+  const uri = 'file:///tmp/lsp-huge.py';
+  const text = PY + '# padding\n'.repeat(260_000);
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
+  const status = await waitUntil(() => statuses.find((s) => s.uri === uri), 'a status for the large file');
+  assert.match(status.skipped ?? '', /larger than 2 MB/);
+  assert.equal((await diagnosticsFor(uri)).diagnostics.length, 0);
+  assert.equal(await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 3, character: 6 } }), null);
+});
+
 test('garbage input does not take the server down', async () => {
   const uri = 'file:///tmp/lsp-garbage.ts';
   const junk = '\u0000'.repeat(100) + '{'.repeat(5000) + 'async function (' + '\uFFFF\uD800';
