@@ -11,7 +11,6 @@ import importlib.util
 import inspect
 import json
 import linecache
-import logging
 import os
 import sys
 import threading
@@ -20,7 +19,7 @@ import traceback
 
 MODULE_NAME = "_cl_snippet"  # not __main__, so an `if __name__ == "__main__":` block stays quiet
 VALUE_LIMIT = 1024
-SLOW_CALLBACK_S = 0.05  # asyncio debug mode reports loop steps longer than this
+SLOW_CALLBACK_S = 0.05  # a loop callback longer than this is a block
 SAMPLE_EVERY_S = 0.01
 
 _RUNNER_FILE = os.path.abspath(__file__)
@@ -218,28 +217,40 @@ def run_process(fn, args, lm, t0):
             _emit(_end_event(rec))
 
 
-class SlowCallbacks(logging.Handler):
-    """Collects asyncio debug mode's 'Executing <handle> took X seconds' reports; passes any
-    other asyncio log record on to stderr, where the user would have seen it."""
+class BlockTimer:
+    """Times every callback the event loop runs, by wrapping asyncio.events.Handle._run (a task's
+    step is such a callback), and keeps those over SLOW_CALLBACK_S as blocks. asyncio's debug
+    mode reports the same but makes await-heavy code about ten times slower; this costs two
+    perf_counter calls per callback."""
 
-    def __init__(self, t0):
-        logging.Handler.__init__(self)
-        self.t0 = t0
+    def __init__(self, loop_thread_id, t0):
+        self.tid, self.t0 = loop_thread_id, t0
         self.blocks = []
-        self.fallback = logging.StreamHandler(sys.stderr)
+        self._original = None
 
-    def emit(self, record):
-        if record.msg == "Executing %s took %.3f seconds" and len(record.args or ()) == 2:
-            seconds = float(record.args[1])
-            end = (time.perf_counter() - self.t0) * 1000.0
-            self.blocks.append({"atMs": round(end - seconds * 1000.0, 3), "ms": round(seconds * 1000.0, 3), "line": None})
-        else:
-            self.fallback.handle(record)
+    def install(self):
+        original = self._original = asyncio.events.Handle._run
+        blocks, t0, tid = self.blocks, self.t0, self.tid
+        clock = time.perf_counter
+
+        def _run(handle):
+            start = clock()
+            original(handle)
+            took = clock() - start
+            # Only the harness's loop: a snippet may run a loop of its own in another thread.
+            if took >= SLOW_CALLBACK_S and threading.get_ident() == tid:
+                blocks.append({"atMs": round((start - t0) * 1000.0, 3), "ms": round(took * 1000.0, 3), "line": None})
+
+        asyncio.events.Handle._run = _run
+
+    def uninstall(self):
+        if self._original is not None:
+            asyncio.events.Handle._run = self._original
 
 
 class LineSampler(threading.Thread):
     """Samples which line of the user's file the loop thread is on, so a reported block can
-    name the line that held the loop (debug mode says only which task, not where)."""
+    name the line that held the loop (the timer knows only how long, not where)."""
 
     def __init__(self, loop_thread_id, lm, t0):
         threading.Thread.__init__(self, name="cl-line-sampler", daemon=True)
@@ -265,10 +276,7 @@ class LineSampler(threading.Thread):
 def run_coroutine(fn, args, lm, t0):
     """N tasks on one event loop. A sync function is called on the loop itself, so the tasks
     run one after another and hold the loop: that is what this harness is there to show."""
-    slow = SlowCallbacks(t0)
-    log = logging.getLogger("asyncio")
-    log.addHandler(slow)
-    log.propagate = False
+    slow = BlockTimer(threading.get_ident(), t0)
     sampler = LineSampler(threading.get_ident(), lm, t0)
     sampler.start()
     with_arg = takes_argument(fn)
@@ -287,16 +295,15 @@ def run_coroutine(fn, args, lm, t0):
         _emit(_end_event(rec))
 
     async def main():
-        asyncio.get_running_loop().slow_callback_duration = SLOW_CALLBACK_S
         await asyncio.gather(*[asyncio.ensure_future(one(i)) for i in range(args["tasks"])])
 
+    slow.install()
     try:
-        asyncio.run(main(), debug=True)
+        asyncio.run(main())
     finally:
+        slow.uninstall()
         sampler.stop.set()
         sampler.join()
-        log.removeHandler(slow)
-        log.propagate = True
     for b in slow.blocks:
         b["line"] = sampler.line_for(b["atMs"], b["atMs"] + b["ms"])
     return {"maxBlockMs": max([b["ms"] for b in slow.blocks] or [0]), "blocks": slow.blocks}

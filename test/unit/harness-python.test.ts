@@ -60,6 +60,15 @@ test('a sync sleep under the coroutine harness blocks the loop, and the block na
   assert.ok(run.loop.blocks.some((b) => b.line === sleepLine), JSON.stringify(run.loop.blocks));
 });
 
+test('the coroutine harness measures blocking without slowing await-heavy code down', async () => {
+  // asyncio debug mode made this ten times slower than serial; the loop itself costs less than 3x.
+  const result = await runSnippet({ file: WORK, target: fn('await_heavy'), harness: 'compare', tasks: 4, timeoutSeconds: 60 });
+  const serial = result.runs.find((r) => r.harness === 'serial')!;
+  const coroutine = result.runs.find((r) => r.harness === 'coroutine')!;
+  assert.ok(serial.ok && coroutine.ok, describe(serial.ok ? coroutine : serial));
+  assert.ok(coroutine.wallMs <= 3 * serial.wallMs, `coroutine ${coroutine.wallMs} ms vs serial ${serial.wallMs} ms`);
+});
+
 test('an endless loop times out, and its whole process tree is gone', { skip: !linux && 'reads /proc' }, async () => {
   const pids = new Set<number>();
   let pgid: number | undefined;
