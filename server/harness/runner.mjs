@@ -33,7 +33,7 @@ const round = (ms) => Math.round(ms * 10) / 10;
 /**
  * An .mjs file is imported natively (top-level await and import.meta keep working); anything
  * else, and every synthetic module, goes through the loader (transpiled to CommonJS).
- * @returns {Promise<{ fn: Function | undefined, topLevel: string[], note?: string }>}
+ * @returns {Promise<{ fn: Function | undefined, exported: string[], note?: string }>}
  */
 async function loadTarget(args) {
   if (!args.module && /\.mjs$/i.test(args.file)) {
@@ -42,7 +42,7 @@ async function loadTarget(args) {
     const fn = typeof ns[args.function] === 'function' ? ns[args.function]
       : typeof ns.default === 'function' && ns.default.name === args.function ? ns.default : undefined;
     const exported = Object.keys(ns).filter((k) => typeof ns[k] === 'function');
-    return { fn, topLevel: exported, note: 'an .mjs file is imported natively, so the function must be exported' };
+    return { fn, exported, note: 'an .mjs file is imported natively, so the function must be exported' };
   }
   const loaderPath = HERE + 'loader.js';
   if (!existsSync(loaderPath)) throw new Error(`the harness loader is missing: expected ${loaderPath} beside runner.mjs (a build problem)`);
@@ -281,8 +281,8 @@ async function loadOrExplain(args) {
     throw new Error(`cannot load ${args.file}: ${e.stack || `${e.type}: ${e.message}`}`);
   }
   if (!loaded.fn) {
-    const list = loaded.topLevel.length ? loaded.topLevel.join(', ') : 'none';
-    throw new Error(`no top-level function \`${args.function}\` in ${args.file}${loaded.note ? ` (${loaded.note})` : ''}; top-level functions: ${list}`);
+    const list = loaded.exported.length ? loaded.exported.join(', ') : 'none';
+    throw new Error(`no top-level function \`${args.function}\` in ${args.file}${loaded.note ? ` (${loaded.note})` : ''}; its exported functions: ${list}`);
   }
   return loaded.fn;
 }

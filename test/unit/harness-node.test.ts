@@ -154,10 +154,10 @@ test('process.exit in a serial task fails that task, not the harness', async () 
   assert.match(run.tasks[1].error!.message, /process\.exit\(3\)/);
 });
 
-test('a missing function is a clear error listing the top-level functions', async () => {
+test('a missing function is a clear error listing the module\'s exported functions', async () => {
   const run = await runOne(fixture('misc.ts'), fn('nope'), 'serial');
   assert.ok(!run.ok && run.tasks.length === 0);
-  assert.match(run.error!, /no top-level function `nope` in .*misc\.ts; top-level functions: quits, arrow/);
+  assert.match(run.error!, /no top-level function `nope` in .*misc\.ts; its exported functions: quits, arrow$/);
 });
 
 /** The runner alone, as the orchestrator starts it: events on fd 3, own process group. */

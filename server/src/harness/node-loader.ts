@@ -39,8 +39,8 @@ export interface LoadRequest {
 
 export interface Loaded {
   fn: ((...args: unknown[]) => unknown) | undefined;
-  /** top-level functions of the loaded source, for a "no such function" message */
-  topLevel: string[];
+  /** the module's function-valued exports, for a "no such function" message */
+  exported: string[];
 }
 
 const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
@@ -144,22 +144,5 @@ export function loadFunction(req: LoadRequest): Loaded {
   const candidates = [ns[name], g[FOUND], ns.default, exp];
   delete g[FOUND];
   const fn = candidates.find((c, i) => typeof c === 'function' && (i < 2 || (c as { name?: string }).name === name)) as Loaded['fn'];
-  return { fn, topLevel: topLevelFunctions(source) };
-}
-
-const TOP_LEVEL = [
-  /^(?:export\s+(?:default\s+)?)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)/,
-  /^(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\b\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>|<)/,
-];
-
-/** Top-level function names found by shape (the runnable query lives in the analysis core). */
-export function topLevelFunctions(source: string): string[] {
-  const names: string[] = [];
-  for (const line of source.split(/\r?\n/)) {
-    for (const re of TOP_LEVEL) {
-      const m = re.exec(line);
-      if (m && !names.includes(m[1])) names.push(m[1]);
-    }
-  }
-  return names;
+  return { fn, exported: Object.keys(ns).filter((k) => typeof ns[k] === 'function') };
 }
