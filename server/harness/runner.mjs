@@ -1,8 +1,9 @@
 // The Node runner: runs one harness (serial, thread, process or coroutine) over a top-level
 // function of a JS/TS file and reports on fd 3, one JSON RunnerEvent per line (the protocol and
 // the one JSON argument, RunnerArgs, are in server/src/harness/types.ts). stdout and stderr
-// belong to the snippet. Plain Node, no packages: TS/JSX go through ./loader.js, a bundle built
-// from server/src/harness/node-loader.ts beside this file.
+// belong to the snippet. Plain Node, no packages: every file loads through ./loader.js (ESM or
+// CommonJS as written, TS and JSX transpiled), a bundle built from
+// server/src/harness/node-loader.ts beside this file.
 //
 // The same file plays three roles: the runner (argv[2] = RunnerArgs), a worker thread of the
 // thread harness (workerData.role = 'thread') and a forked child of the process harness
@@ -12,7 +13,7 @@ import { fork } from 'node:child_process';
 import { writeSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData, threadId } from 'node:worker_threads';
 
@@ -31,19 +32,11 @@ const round = (ms) => Math.round(ms * 10) / 10;
 // ---------------------------------------------------------------- loading
 
 /**
- * An .mjs file is imported natively (top-level await and import.meta keep working); anything
- * else, and every synthetic module, goes through the loader (transpiled to CommonJS).
- * @returns {Promise<{ fn: Function | undefined, exported: string[], note?: string }>}
+ * The loader decides ESM or CommonJS as the file is written, and finds the function whether or
+ * not it is exported.
+ * @returns {Promise<{ fn: Function | undefined, exported: string[] }>}
  */
 async function loadTarget(args) {
-  if (!args.module && /\.mjs$/i.test(args.file)) {
-    process.setSourceMapsEnabled(true);
-    const ns = await import(pathToFileURL(args.file).href);
-    const fn = typeof ns[args.function] === 'function' ? ns[args.function]
-      : typeof ns.default === 'function' && ns.default.name === args.function ? ns.default : undefined;
-    const exported = Object.keys(ns).filter((k) => typeof ns[k] === 'function');
-    return { fn, exported, note: 'an .mjs file is imported natively, so the function must be exported' };
-  }
   const loaderPath = HERE + 'loader.js';
   if (!existsSync(loaderPath)) throw new Error(`the harness loader is missing: expected ${loaderPath} beside runner.mjs (a build problem)`);
   return createRequire(import.meta.url)(loaderPath).loadFunction({ file: args.file, module: args.module, function: args.function });
@@ -282,7 +275,7 @@ async function loadOrExplain(args) {
   }
   if (!loaded.fn) {
     const list = loaded.exported.length ? loaded.exported.join(', ') : 'none';
-    throw new Error(`no top-level function \`${args.function}\` in ${args.file}${loaded.note ? ` (${loaded.note})` : ''}; its exported functions: ${list}`);
+    throw new Error(`no top-level function \`${args.function}\` in ${args.file}; its exported functions: ${list}`);
   }
   return loaded.fn;
 }

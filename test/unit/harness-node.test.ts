@@ -141,10 +141,61 @@ test('a cell and a selection run as synthetic tasks; stacks name the user lines'
   assert.ok(selection.ok, describe(selection));
 });
 
-test('an .mjs file with top-level await loads natively', async () => {
+test('an .mjs file with top-level await loads as ESM', async () => {
   const run = await runOne(fixture('toplevel-await.mjs'), fn('greet'), 'process', { tasks: 2 });
   assert.ok(run.ok, describe(run));
   assert.deepEqual(run.tasks.map((t) => t.value), ["'ready 0'", "'ready 1'"]);
+});
+
+test('files written as ESM load as ESM: a .js and a .ts in a "type": "module" package, an .mts, a .ts with top-level await', async () => {
+  for (const harness of ['serial', 'thread', 'process'] as const) {
+    // Top-level await, import.meta.url naming the file itself, no `require`.
+    const js = await runOne(fixture('esm/ready.js'), fn('greet'), harness, { tasks: 2 });
+    assert.ok(js.ok, describe(js));
+    assert.deepEqual(js.tasks.map((t) => t.value), ["'ready 0 true undefined'", "'ready 1 true undefined'"]);
+    // './double.js' resolves to double.ts; the type-only import is dropped.
+    const ts = await runOne(fixture('esm/typed.ts'), fn('fails'), harness, { tasks: 1 });
+    assert.equal(ts.error, null, describe(ts));
+    const file = fixture('esm/typed.ts');
+    const stack = ts.tasks[0].error!.stack;
+    assert.equal(ts.tasks[0].error!.message, 'esm job 0');
+    assert.ok(stack.includes(`${file}:${lineOf(file, '// esm throws here')}:`), `${harness}: ${stack}`);
+    assert.ok(!/runner\.mjs|loader\.js|node:internal|\?/.test(stack), `harness frames are left out: ${stack}`);
+  }
+  const mts = await runOne(fixture('module.mts'), fn('tripled'), 'serial', { tasks: 2 });
+  assert.ok(mts.ok, describe(mts));
+  assert.deepEqual(mts.tasks.map((t) => t.value), ['0', '3']);
+  // In a CommonJS package, but CommonJS cannot compile top-level await and import.meta.
+  const awaits = await runOne(fixture('awaits.ts'), fn('plusBase'), 'thread', { tasks: 2 });
+  assert.ok(awaits.ok, describe(awaits));
+  assert.deepEqual(awaits.tasks.map((t) => t.value), ["'10 true'", "'12 true'"]);
+});
+
+test('a cell of an ESM .ts file runs with the file\'s imports; its stack names the user lines', async () => {
+  const file = fixture('esm/cell.ts');
+  const marker = lineOf(file, '// %%') - 1;
+  const last = fs.readFileSync(file, 'utf8').trimEnd().split('\n').length - 1;
+  const cell = await runOne(file, { kind: 'cell', startLine: marker, endLine: last }, 'serial', { tasks: 1 });
+  assert.equal(cell.error, null, describe(cell));
+  assert.equal(cell.tasks[0].error?.message, 'esm cell saw 102');
+  assert.ok(cell.tasks[0].error!.stack.includes(`${file}:${lineOf(file, '// esm cell throws here')}:`), cell.tasks[0].error!.stack);
+});
+
+test('a top-level function that is not exported runs from an ESM file too', async () => {
+  const cases = [
+    { file: 'toplevel-await.mjs', name: 'whisper', values: ["'ready quietly 0'", "'ready quietly 1'"] },
+    { file: 'esm/ready.js', name: 'hidden', values: ["'hidden 0'", "'hidden 1'"] },
+    { file: 'awaits.ts', name: 'plusBase', values: ["'10 true'", "'12 true'"] },
+    // `module` is CommonJS's: an .mts file has none.
+    { file: 'module.mts', name: 'quiet', values: ["'undefined'", "'undefined'"] },
+  ];
+  for (const c of cases) {
+    for (const harness of ['serial', 'thread'] as const) {
+      const run = await runOne(fixture(c.file), fn(c.name), harness, { tasks: 2 });
+      assert.ok(run.ok, `${c.file} ${harness}: ${describe(run)}`);
+      assert.deepEqual(run.tasks.map((t) => t.value), c.values, `${c.file} ${harness}`);
+    }
+  }
 });
 
 test('process.exit in a serial task fails that task, not the harness', async () => {
@@ -158,6 +209,9 @@ test('a missing function is a clear error listing the module\'s exported functio
   const run = await runOne(fixture('misc.ts'), fn('nope'), 'serial');
   assert.ok(!run.ok && run.tasks.length === 0);
   assert.match(run.error!, /no top-level function `nope` in .*misc\.ts; its exported functions: quits, arrow$/);
+  // An ESM module: its exports, without the one the loader adds to reach unexported functions.
+  const esm = await runOne(fixture('module.mts'), fn('nope'), 'serial');
+  assert.match(esm.error!, /no top-level function `nope` in .*module\.mts; its exported functions: tripled$/);
 });
 
 /** The runner alone, as the orchestrator starts it: events on fd 3, own process group. */
