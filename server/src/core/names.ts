@@ -55,6 +55,12 @@ function normaliseModule(name: string): string {
   return name.startsWith('node:') ? name.slice(5) : name;
 }
 
+/** `base.member`, with `fs.promises` spelled as the module it is, however it was reached. */
+function member(base: string, name: string): string {
+  const joined = `${base}.${name}`;
+  return joined === 'fs.promises' ? 'fs/promises' : joined;
+}
+
 export class Names {
   private scopes = new Map<FnInfo | null, Map<string, Binding>>();
   private selfAttrs = new Map<Node | null, Map<string, string>>();
@@ -144,8 +150,7 @@ export class Names {
         }
         const base = this.qualify(obj, fn);
         if (!base) return undefined;
-        const joined = `${base}.${prop.text}`;
-        return joined === 'fs.promises' ? 'fs/promises' : joined;
+        return member(base, prop.text);
       }
       case 'call':
       case 'call_expression':
@@ -222,10 +227,7 @@ export class Names {
     const b = this.lookup(path[0], fn);
     let q = !b ? path[0] : b.kind === 'import' ? b.target : b.kind === 'instance' ? b.type : undefined;
     if (q === undefined) return undefined;
-    for (let i = 1; i < path.length; i++) {
-      q = `${q}.${path[i]}`;
-      if (q === 'fs.promises') q = 'fs/promises';
-    }
+    for (let i = 1; i < path.length; i++) q = member(q, path[i]);
     return q;
   }
 
@@ -388,7 +390,7 @@ export class Names {
             if (spec?.type !== 'import_specifier') continue;
             const name = spec.childForFieldName('name')?.text;
             const alias = spec.childForFieldName('alias')?.text ?? name;
-            if (name && alias) this.bind(fn, alias, { kind: 'import', target: name === 'default' ? mod : `${mod}.${name}` });
+            if (name && alias) this.bind(fn, alias, { kind: 'import', target: name === 'default' ? mod : member(mod, name) });
           }
         }
       }
@@ -413,12 +415,12 @@ export class Names {
         for (const prop of node.namedChildren) {
           if (!prop) continue;
           if (prop.type === 'shorthand_property_identifier_pattern') {
-            this.bind(fn, prop.text, base.kind === 'import' ? { kind: 'import', target: `${base.target}.${prop.text}` } : { kind: 'local' });
+            this.bind(fn, prop.text, base.kind === 'import' ? { kind: 'import', target: member(base.target, prop.text) } : { kind: 'local' });
           } else if (prop.type === 'pair_pattern') {
             const key = prop.childForFieldName('key')?.text;
             const value = prop.childForFieldName('value');
             if (value?.type === 'identifier') {
-              this.bind(fn, value.text, base.kind === 'import' && key ? { kind: 'import', target: `${base.target}.${key}` } : { kind: 'local' });
+              this.bind(fn, value.text, base.kind === 'import' && key ? { kind: 'import', target: member(base.target, key) } : { kind: 'local' });
             }
           } else {
             for (const id of prop.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) if (id) this.bind(fn, id.text, { kind: 'local' });
