@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { runSnippet, processGroupMembers, OUTPUT_CAP_BYTES, OUTPUT_CAP_MARKER } from '../../server/src/harness/orchestrator';
 import type { HarnessRun, RunProgress } from '../../server/src/harness/types';
-import { fn, runOne, duration, describe, pgidOf } from './harness-support';
+import { fn, runOne, duration, describe, pgidOf, groupMembers, childrenOf, waitFor, within } from './harness-support';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/harness/python');
 const WORK = path.join(DIR, 'work.py');
@@ -190,3 +190,23 @@ test('concurrency-lens run: table, --json, exit codes 0 / 1 / 2', () => {
     assert.match(r.stderr, /^concurrency-lens: /);
   }
 });
+
+for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  test(`concurrency-lens run stopped by ${signal} kills its runners and exits with ${code}`, { skip: !linux && 'reads /proc' }, async () => {
+    const child = spawn(process.execPath, [CLI, 'run', 'work.py', '--function', 'sleep_long', '--harness', 'process', '--tasks', '2'], { cwd: DIR, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    let pgid: number | undefined;
+    try {
+      // The runner is the CLI's child, leader of its own group; its pool workers join that group.
+      pgid = await waitFor('the runner', () => childrenOf(child.pid!).map(pgidOf).find((g) => g !== undefined && g !== pgidOf(child.pid!)));
+      await waitFor('the pool workers', () => (groupMembers(pgid!).length >= 3 ? true : undefined));
+      child.kill(signal);
+      const status = await within(exited, 10_000, 'the CLI to exit');
+      assert.deepEqual(groupMembers(pgid), [], 'no runner or worker left');
+      assert.equal(status, code);
+    } finally {
+      child.kill('SIGKILL');
+      if (pgid !== undefined) try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone, as it should be */ }
+    }
+  });
+}

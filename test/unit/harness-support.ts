@@ -44,13 +44,45 @@ export function pgidOf(pid: number): number | undefined {
   return f ? Number(f[2]) : undefined;
 }
 
-/** Processes still in a group, zombies excluded (a container's init may reap them late). */
-export function groupMembers(pgid: number): number[] {
+/** Live (not zombie) processes whose stat fields pass `keep`. */
+function liveProcesses(keep: (fields: string[]) => boolean): number[] {
   return fs.readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       const f = statFields(entry);
-      return f !== undefined && Number(f[2]) === pgid && f[0] !== 'Z';
+      return f !== undefined && f[0] !== 'Z' && keep(f);
     })
     .map(Number);
+}
+
+/** Processes still in a group, zombies excluded (a container's init may reap them late). */
+export function groupMembers(pgid: number): number[] {
+  return liveProcesses((f) => Number(f[2]) === pgid);
+}
+
+/** The live children of a process. */
+export function childrenOf(pid: number): number[] {
+  return liveProcesses((f) => Number(f[1]) === pid);
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails at the deadline. */
+export async function waitFor<T>(what: string, probe: () => T | undefined, deadlineMs = 10_000): Promise<T> {
+  const until = performance.now() + deadlineMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (performance.now() > until) throw new Error(`waited ${deadlineMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** `promise`, or a failure naming `what` once `ms` have passed. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`waited ${ms} ms for ${what}`)), ms); });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

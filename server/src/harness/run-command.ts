@@ -3,6 +3,7 @@
  * tests can import it without starting the CLI; cli.ts passes its UsageError in.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { grammarForPath, initParsers } from '../core/parser';
 import { runSnippet, DEFAULT_TASKS, DEFAULT_TIMEOUT_SECONDS, type SnippetTarget } from './orchestrator';
@@ -23,7 +24,11 @@ Without a target, the file's only runnable is run. --harness defaults to compare
 Interpreters: $CONCURRENCY_LENS_PYTHON, else python3 or python on PATH; $CONCURRENCY_LENS_NODE, else node.
 concurrency-lens.json in the working directory supplies run.tasks, run.timeoutSeconds, pythonPath and
 nodePath, as the editor's settings do; options and environment variables win over it.
-Exit code: 0 when every run was ok, 1 otherwise, 2 on a usage error.`;
+Exit code: 0 when every run was ok, 1 otherwise, 2 on a usage error, 128 + N when stopped by
+signal N (SIGINT, SIGTERM, SIGHUP), after killing the runners.`;
+
+/** Signals that stop a run: Ctrl-C, `kill`, the terminal closing. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 const CHOICES = ['serial', 'thread', 'process', 'coroutine', 'compare'] as const;
 
@@ -179,11 +184,16 @@ export async function runCommand(args: string[], usage: new (m: string) => Error
   }
   const target = await resolveTarget(parsed, usage);
   const config = runConfig(usage);
-  // The runners live in their own process groups, out of reach of the terminal's Ctrl-C:
-  // turn it into a cancel, which kills them.
+  // The runners live in their own process groups, out of reach of the terminal's Ctrl-C, and
+  // Node dies of an unhandled SIGTERM or SIGHUP without running 'exit' hooks: turn each of them
+  // into a cancel, which kills the groups, then exit as the signal would have (128 + its number).
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.on('SIGINT', onSigint);
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    caught ??= sig;
+    abort.abort();
+  };
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
   let result: RunResult;
   try {
     result = await runSnippet({
@@ -193,8 +203,9 @@ export async function runCommand(args: string[], usage: new (m: string) => Error
       nodePath: process.env.CONCURRENCY_LENS_NODE || config.nodePath || undefined,
     }, undefined, abort.signal);
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
   process.stdout.write(parsed.json ? JSON.stringify(result, null, 2) + '\n' : formatTable(result));
+  if (caught) return 128 + os.constants.signals[caught];
   return result.runs.length > 0 && result.runs.every((r) => r.ok) ? 0 : 1;
 }
