@@ -4,10 +4,10 @@
  * waited for before the next one starts, so they run one after another, not together.
  */
 import type { Node } from '../parser';
-import type { Site } from '../fileindex';
+import type { BindSite, FnInfo, Site } from '../fileindex';
 import type { Rule } from '../rule';
 import { code, nodeRange } from '../rule';
-import { Workers, pyCall } from './python-helpers';
+import { Workers, pyCall, type WorkerKind } from './python-helpers';
 import doc from '../../../../docs/rules/start-join-serialized.md';
 
 const SCOPE_BOUNDARIES = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
@@ -39,7 +39,8 @@ export const startJoinSerialized: Rule = {
       const start = started.get(key);
       if (!start) continue;
       workers ??= new Workers(ctx);
-      const kind = workers.kindOf(receiver, call.fn);
+      const kind = workers.kindOf(receiver, call.fn)
+        ?? (receiver.type === 'identifier' ? assignedInBody(ctx.index.binds, loop, start, call.node, receiver.text, workers, call.fn) : undefined);
       if (!kind) continue;
       const noun = kind === 'thread' ? 'thread' : 'process';
       const x = receiver.text;
@@ -54,6 +55,34 @@ export const startJoinSerialized: Rule = {
     }
   },
 };
+
+/**
+ * `t = Thread(...)` in the loop body, before `t.start()`, as the last assignment of `t` before
+ * `t.join()`: the kind of `t` there, when the scope-wide binding cannot tell (the name is also
+ * bound another way in the scope, as by a later `for t in threads:`).
+ */
+function assignedInBody(
+  binds: readonly BindSite[], body: Node, start: Node, join: Node, name: string, workers: Workers, fn: FnInfo | null,
+): WorkerKind | undefined {
+  // Binds come sorted by start: find the first one in the body, then walk up to the join.
+  let lo = 0;
+  let hi = binds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (binds[mid].node.startIndex < body.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  let last: BindSite | undefined;
+  for (let i = lo; i < binds.length; i++) {
+    const b = binds[i];
+    if (b.node.startIndex >= join.startIndex) break;
+    if (b.fn === fn && !b.local && b.node.type === 'identifier' && b.node.text === name) last = b;
+  }
+  if (!last || last.node.startIndex >= start.startIndex) return undefined;
+  const assignment = last.node.parent;
+  const value = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+  return value?.type === 'call' ? workers.kindOf(value, fn) : undefined;
+}
 
 /**
  * A test for "does this offset fall inside some loop", for offsets asked in increasing order
