@@ -10,7 +10,6 @@ import collections
 import importlib.util
 import inspect
 import json
-import linecache
 import os
 import sys
 import threading
@@ -98,11 +97,11 @@ class LineMap:
         for f in frames[first:]:
             filename, lineno, text = f.filename, f.lineno, f.line
             if self.is_module(filename):
+                # The text stays the module's: the buffer that ran, not the file on disk.
                 mapped = self.line(filename, lineno)
                 filename = self.file
                 if mapped is not None:
                     lineno = mapped
-                    text = linecache.getline(self.file, mapped).strip()
             out.append('  File "%s", line %s, in %s\n' % (filename, lineno, f.name))
             if text:
                 out.append("    %s\n" % text)
@@ -124,7 +123,7 @@ def load_module(args):
     mod = _loaded.get(lm.module)
     if mod is not None:
         return mod
-    folder = os.path.dirname(lm.file)
+    folder = os.path.abspath(args.get("folder") or os.path.dirname(lm.file))
     if not sys.path or sys.path[0] != folder:
         sys.path.insert(0, folder)
     spec = importlib.util.spec_from_file_location(MODULE_NAME, lm.module)

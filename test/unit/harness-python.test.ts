@@ -142,6 +142,23 @@ test('a selection inside a function runs dedented, using the other definitions',
   assert.equal(run.stdout, 'selected 7\nselected 7\n');
 });
 
+test('an unsaved buffer whose file does not exist runs from its text', async () => {
+  // In an existing folder: its sibling modules import; the stack names the buffer's path and line.
+  const untitled = path.join(DIR, 'untitled_not_on_disk.py');
+  assert.ok(!fs.existsSync(untitled));
+  const text = 'from helper import SCALE\n\ndef task(i):\n    if i == 1:\n        raise KeyError("from the buffer")\n    return SCALE\n';
+  const run = await runOne(untitled, fn('task'), 'serial', { text, tasks: 2 });
+  assert.equal(run.error, null, describe(run));
+  assert.equal(run.tasks[0].value, '6000000');
+  assert.match(run.tasks[1].error!.stack, new RegExp(`File "${untitled}", line 5, in task\n    raise KeyError\\("from the buffer"\\)`));
+
+  // In no folder at all, a cell too.
+  const nowhere = path.join(DIR, 'no_such_folder', 'untitled.py');
+  const cell = await runOne(nowhere, { kind: 'cell', startLine: 2, endLine: 3 }, 'process', { text: 'import math\n\n# %%\nprint(math.factorial(4))\n', tasks: 2 });
+  assert.ok(cell.ok, describe(cell));
+  assert.equal(cell.stdout, '24\n24\n');
+});
+
 test('an import error is a clear harness error', async () => {
   const run = await runOne(path.join(DIR, 'broken_import.py'), fn('task'), 'serial');
   assert.ok(!run.ok && run.tasks.length === 0);

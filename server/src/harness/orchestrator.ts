@@ -202,7 +202,15 @@ interface Prepared {
   language: SnippetLanguage;
   snippet: SnippetInfo;
   args: Omit<RunnerArgs, 'harness'>;
+  /** where the runner starts, and where the snippet's imports resolve from */
+  folder: string;
   tempDir?: string;
+}
+
+/** The file's folder when it exists (an untitled buffer may name one that does not), else `fallback`. */
+function folderOf(file: string, fallback: string): string {
+  const dir = path.dirname(file);
+  return fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? dir : fallback;
 }
 
 async function prepare(opts: RunOptions, tasks: number): Promise<Prepared> {
@@ -210,21 +218,25 @@ async function prepare(opts: RunOptions, tasks: number): Promise<Prepared> {
   const language = opts.language ?? languageForPath(file);
   const grammar = grammarForPath(file) ?? (language === 'python' ? 'python' : language === 'javascript' ? 'javascript' : 'typescript');
   if (!language) throw new Error(`cannot run ${file}: not a Python, TypeScript or JavaScript file`);
-  const onDisk = fs.readFileSync(file, 'utf8');
-  const text = opts.text ?? onDisk;
+  // A buffer's text is what runs, unsaved or untitled: its file may differ or not exist at all.
+  const text = opts.text ?? fs.readFileSync(file, 'utf8');
   await initParsers();
   const t = opts.target;
   const lineCount = splitLines(text).length;
+  const inTemp = (source: string, extension: string) => {
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
+    const module = path.join(tempDir, 'snippet' + extension);
+    fs.writeFileSync(module, source);
+    return { tempDir, module, folder: folderOf(file, tempDir) };
+  };
 
   if (t.kind === 'function') {
     const fn = findRunnables(grammar, text).find((r) => r.kind === 'function' && r.name === t.name);
     const snippet: SnippetInfo = { kind: 'function', name: t.name, startLine: fn ? fn.startLine + 1 : 0, endLine: fn ? fn.endLine + 1 : 0 };
-    if (text === onDisk) return { file, language, snippet, args: { file, function: t.name, tasks } };
-    // An unsaved buffer runs as it is shown, from a copy mapped line for line.
-    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
-    const module = path.join(tempDir, 'snippet' + path.extname(file));
-    fs.writeFileSync(module, text);
-    return { file, language, snippet, tempDir, args: { file, module, function: t.name, tasks, lineMap: [[1, 1, lineCount]] } };
+    if (opts.text === undefined) return { file, language, snippet, folder: path.dirname(file), args: { file, function: t.name, tasks } };
+    // The buffer runs from a copy mapped line for line.
+    const { tempDir, module, folder } = inTemp(text, path.extname(file));
+    return { file, language, snippet, tempDir, folder, args: { file, module, folder, function: t.name, tasks, lineMap: [[1, 1, lineCount]] } };
   }
 
   const start = Math.max(0, Math.min(t.startLine, t.endLine));
@@ -233,13 +245,11 @@ async function prepare(opts: RunOptions, tasks: number): Promise<Prepared> {
   const bodyStart = t.kind === 'cell' ? start + 1 : start;
   const syn = buildSyntheticModule(grammar, file, text, bodyStart, end);
   const name = t.name ?? (t.kind === 'cell' ? `cell at line ${start + 1}` : `lines ${start + 1}-${end + 1}`);
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lens-'));
-  const module = path.join(tempDir, 'snippet' + syn.extension);
-  fs.writeFileSync(module, syn.source);
+  const { tempDir, module, folder } = inTemp(syn.source, syn.extension);
   return {
-    file, language, tempDir,
+    file, language, tempDir, folder,
     snippet: { kind: t.kind, name, startLine: start + 1, endLine: end + 1 },
-    args: { file, module, function: syn.function, tasks, lineMap: syn.lineMap },
+    args: { file, module, folder, function: syn.function, tasks, lineMap: syn.lineMap },
   };
 }
 
@@ -305,7 +315,7 @@ async function runHarness(
   };
   const started = performance.now();
   const child = spawn(interp.command, [runner, JSON.stringify(args)], {
-    cwd: path.dirname(prep.file),
+    cwd: prep.folder,
     env,
     detached: true, // own process group (a new session): killTree reaches every process it made
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],

@@ -84,8 +84,10 @@ export interface RunResult {
 
 /** The runner's single command-line argument, as JSON. */
 export interface RunnerArgs {
-  /** absolute path of the user's file: stacks name it, imports resolve from its folder */
+  /** absolute path of the user's file (which may not exist: an untitled buffer): stacks name it */
   file: string;
+  /** the folder imports resolve from (Python: first on sys.path); absent = `file`'s folder */
+  folder?: string;
   /** absolute path of the module to load; absent = `file` itself */
   module?: string;
   /** the top-level function to call, once per task */
