@@ -5,7 +5,7 @@
  * aliases (`import time as t`, `from time import sleep as nap`, `import * as fs from 'node:fs'`,
  * `const { execSync } = require('child_process')`), and through variables whose kind is plain
  * from their assignment in the same scope (`lock = threading.Lock()`, `const w = new Worker()`,
- * `with ProcessPoolExecutor() as ex`). A local name that shadows an import is not the import.
+ * `with ProcessPoolExecutor() as ex`), and Python parameters annotated with one (`q: asyncio.Queue`). A local name that shadows an import is not the import.
  * Names that are bound nowhere in the file are globals and qualify as themselves (`open`, `fetch`).
  */
 import type { Node } from './parser';
@@ -45,6 +45,7 @@ const RETURNS: Record<string, string> = {
   'child_process.execFile': 'child_process.ChildProcess',
 };
 
+const DOTTED_NAME = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 const DOTTED_CALLEE = /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?=[ \t]*\()/y;
 /** Heads of a dotted callee that are not plain names to `qualify`: `self` (its attributes' kinds), keywords. */
 const PY_NOT_PLAIN = new Set(['self', 'None', 'True', 'False']);
@@ -282,6 +283,18 @@ export class Names {
     return { kind: 'local' };
   }
 
+  /**
+   * A parameter annotated with a dotted name that resolves to a module's member (`q: asyncio.Queue`,
+   * `lock: Lock` after `from threading import Lock`) is an instance of it. Builtins and the file's
+   * own classes (`x: int`, `r: Repo`) say nothing a rule reads; generics and strings are not followed.
+   */
+  private annotationBinding(type: Node | null, fn: FnInfo | null): Binding {
+    const text = type?.text;
+    if (!text || !DOTTED_NAME.test(text)) return { kind: 'local' };
+    const q = this.qualifyPath(text.split('.'), fn);
+    return q?.includes('.') ? { kind: 'instance', type: q } : { kind: 'local' };
+  }
+
   private requireTarget(call: Node): string | undefined {
     const arg = call.childForFieldName('arguments')?.namedChild(0);
     if (arg?.type !== 'string') return undefined;
@@ -348,6 +361,10 @@ export class Names {
       }
       const parent = node.parent;
       if (node.type === 'identifier') {
+        if (parent?.type === 'typed_parameter' || parent?.type === 'typed_default_parameter') {
+          this.bind(fn, node.text, this.annotationBinding(parent.childForFieldName('type'), fn));
+          continue;
+        }
         const value = parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)
           ? parent.childForFieldName('right')
           : parent?.type === 'as_pattern_target' ? parent.parent?.namedChild(0) ?? null : null;
