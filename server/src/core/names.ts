@@ -15,7 +15,8 @@ type Binding =
   | { kind: 'import'; target: string }
   | { kind: 'instance'; type: string }
   | { kind: 'function'; fn: FnInfo }
-  | { kind: 'local' };
+  /** `cls`: the name is the file's class declared there */
+  | { kind: 'local'; cls?: Node };
 
 /** What some factory functions return, so methods on their results resolve. */
 const RETURNS: Record<string, string> = {
@@ -352,7 +353,7 @@ export class Names {
     this.declareFunctions();
     for (const c of this.index.classes) {
       const name = c.node.childForFieldName('name')?.text;
-      if (name) this.bind(c.fn, name, { kind: 'local' });
+      if (name) this.bind(c.fn, name, { kind: 'local', cls: c.node });
     }
     for (const { node, fn, local } of this.index.binds) {
       if (local) {
@@ -415,7 +416,7 @@ export class Names {
     this.declareFunctions();
     for (const c of this.index.classes) {
       const name = c.node.childForFieldName('name')?.text;
-      if (name && c.node.type === 'class_declaration') this.bind(c.fn, name, { kind: 'local' });
+      if (name && c.node.type === 'class_declaration') this.bind(c.fn, name, { kind: 'local', cls: c.node });
     }
     for (const { node, fn, local } of this.index.binds) {
       if (local) {
@@ -460,5 +461,6 @@ function sameBinding(a: Binding, b: Binding): boolean {
   if (a.kind === 'import' && b.kind === 'import') return a.target === b.target;
   if (a.kind === 'instance' && b.kind === 'instance') return a.type === b.type;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
+  if (a.kind === 'local' && b.kind === 'local') return a.cls?.id === b.cls?.id;
   return true;
 }

@@ -22,19 +22,24 @@ function receiverClass(fn: FnInfo | null, python: boolean): Node | null {
   return null;
 }
 
-/** The file function a callee or a function reference (`f`, `this.m`, `self.m`) names, if any. */
+/**
+ * The file function a callee or a function reference names, if any: `f`; `this.m` / `self.m`
+ * (a method of the enclosing class or of one of its bases in the file).
+ */
 export function functionOf(ref: Node | null, fn: FnInfo | null, names: Names): FnInfo | undefined {
   if (!ref) return undefined;
   if (ref.type === 'identifier') return names.resolveFunction(ref.text, fn);
   if (ref.type !== 'member_expression' && ref.type !== 'attribute') return undefined;
   const python = ref.type === 'attribute';
-  const obj = ref.childForFieldName('object');
   const prop = ref.childForFieldName(python ? 'attribute' : 'property');
-  if (!obj || !prop || obj.type !== (python ? 'identifier' : 'this') || (python && obj.text !== 'self')) return undefined;
-  const cls = receiverClass(fn, python);
-  if (!cls) return undefined;
-  const methods = names.functionsNamed(prop.text).filter((m) => m.classNode?.equals(cls));
-  return methods.length === 1 ? methods[0] : undefined;
+  if (!prop || !isMethodName(prop.text, names)) return undefined;
+  const obj = ref.childForFieldName('object');
+  if (!obj) return undefined;
+  if (python ? obj.type === 'identifier' && obj.text === 'self' : obj.type === 'this') {
+    const cls = receiverClass(fn, python);
+    return cls ? methodOf(cls, prop.text, names) : undefined;
+  }
+  return undefined;
 }
 
 /** The file function a call runs, if any (not `new`: a constructor call runs no named function of ours). */
@@ -44,6 +49,49 @@ export function calledFunction(call: Node, fn: FnInfo | null, names: Names): FnI
   const path = names.calleePath(call);
   if (path) return path.length === 1 ? names.resolveFunction(path[0], fn) : undefined;
   return functionOf(call.childForFieldName('function'), fn, names);
+}
+
+/** Some class of the file declares a method of this name: the cheap test before any other. */
+function isMethodName(name: string, names: Names): boolean {
+  return names.functionsNamed(name).some((m) => m.classNode !== null);
+}
+
+/** The method `name` of class `cls`, or when it declares none, of its bases among the file's classes (first base first). */
+function methodOf(cls: Node, name: string, names: Names, depth = 0): FnInfo | undefined {
+  const methods = names.functionsNamed(name).filter((m) => m.classNode?.equals(cls));
+  if (methods.length > 0) return methods.length === 1 ? methods[0] : undefined;
+  if (depth >= 8) return undefined; // a cycle (`class A(B)` / `class B(A)`) or an absurd depth
+  for (const base of basesOf(cls, names)) {
+    const m = methodOf(base, name, names, depth + 1);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+const BASES = new WeakMap<Names, Map<number, Node[]>>();
+
+/** The file's classes `cls` names as its bases (`class B(A)`, `class B extends A`), as seen where it is declared. */
+function basesOf(cls: Node, names: Names): Node[] {
+  let byClass = BASES.get(names);
+  if (!byClass) BASES.set(names, (byClass = new Map()));
+  let bases = byClass.get(cls.id);
+  if (bases) return bases;
+  bases = [];
+  const site = names.index.classes.find((c) => c.node.id === cls.id);
+  let refs: (Node | null)[] = [];
+  if (cls.type === 'class_definition') refs = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+  else {
+    const heritage = cls.namedChildren.find((c) => c?.type === 'class_heritage');
+    const first = heritage?.namedChild(0);
+    refs = first?.type === 'extends_clause' ? first.childrenForFieldName('value') : [first ?? null];
+  }
+  for (const ref of refs) {
+    if (ref?.type !== 'identifier' || !site) continue;
+    const b = names.lookup(ref.text, site.fn);
+    if (b?.kind === 'local' && b.cls) bases.push(b.cls);
+  }
+  byClass.set(cls.id, bases);
+  return bases;
 }
 
 /** Is `node` inside `fn`'s own body, not inside a function nested in it. */
