@@ -15,6 +15,8 @@ type Binding =
   | { kind: 'import'; target: string }
   | { kind: 'instance'; type: string }
   | { kind: 'function'; fn: FnInfo }
+  /** an instance of one of the file's classes (`const r = new Repo()`) */
+  | { kind: 'object'; cls: Node }
   /** `cls`: the name is the file's class declared there */
   | { kind: 'local'; cls?: Node };
 
@@ -269,8 +271,13 @@ export class Names {
           const target = this.requireTarget(inner);
           return target ? { kind: 'import', target } : { kind: 'local' };
         }
-        // A call of one of this file's own functions says nothing about the value's kind.
-        if (callee?.type === 'identifier' && this.lookup(callee.text, fn)?.kind === 'function') return { kind: 'local' };
+        if (callee?.type === 'identifier') {
+          const b = this.lookup(callee.text, fn);
+          // A call of one of this file's own functions says nothing about the value's kind.
+          if (b?.kind === 'function') return { kind: 'local' };
+          // `new Repo()`: its methods are the class's. (A Python call of a class stays plain: see Workers.)
+          if (b?.kind === 'local' && b.cls && inner.type === 'new_expression') return { kind: 'object', cls: b.cls };
+        }
         const q = this.qualify(callee, fn);
         if (q) return { kind: 'instance', type: RETURNS[q] ?? q };
       }
@@ -461,6 +468,7 @@ function sameBinding(a: Binding, b: Binding): boolean {
   if (a.kind === 'import' && b.kind === 'import') return a.target === b.target;
   if (a.kind === 'instance' && b.kind === 'instance') return a.type === b.type;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
+  if (a.kind === 'object' && b.kind === 'object') return a.cls.id === b.cls.id;
   if (a.kind === 'local' && b.kind === 'local') return a.cls?.id === b.cls?.id;
   return true;
 }

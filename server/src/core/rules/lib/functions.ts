@@ -24,7 +24,8 @@ function receiverClass(fn: FnInfo | null, python: boolean): Node | null {
 
 /**
  * The file function a callee or a function reference names, if any: `f`; `this.m` / `self.m`
- * (a method of the enclosing class or of one of its bases in the file).
+ * (a method of the enclosing class or of one of its bases in the file); in JS also `r.m` with
+ * `r = new C()` and `this.x.m` with `this.x = new C()` (or a field `x = new C()`), C a class of the file.
  */
 export function functionOf(ref: Node | null, fn: FnInfo | null, names: Names): FnInfo | undefined {
   if (!ref) return undefined;
@@ -39,21 +40,36 @@ export function functionOf(ref: Node | null, fn: FnInfo | null, names: Names): F
     const cls = receiverClass(fn, python);
     return cls ? methodOf(cls, prop.text, names) : undefined;
   }
-  return undefined;
+  if (python) return undefined;
+  if (obj.type === 'identifier') return objectMethod(obj.text, prop.text, fn, names);
+  if (obj.type !== 'member_expression' || obj.childForFieldName('object')?.type !== 'this') return undefined;
+  const holder = receiverClass(fn, false);
+  const attr = obj.childForFieldName('property')?.text;
+  const cls = holder && attr ? attrClasses(names).get(`${holder.id}:${attr}`) : undefined;
+  return cls ? methodOf(cls, prop.text, names) : undefined;
 }
 
 /** The file function a call runs, if any (not `new`: a constructor call runs no named function of ours). */
 export function calledFunction(call: Node, fn: FnInfo | null, names: Names): FnInfo | undefined {
   if (call.type === 'new_expression') return undefined;
-  // Read from the text when it can be: a bare name, or a dotted one (`a.b()`, whose head is not this/self) that names none.
+  // Read from the text when it can be: a bare name, or a dotted one (`a.b()`, whose head is not this/self).
   const path = names.calleePath(call);
-  if (path) return path.length === 1 ? names.resolveFunction(path[0], fn) : undefined;
+  if (path) {
+    if (path.length === 1) return names.resolveFunction(path[0], fn);
+    return path.length === 2 && isMethodName(path[1], names) ? objectMethod(path[0], path[1], fn, names) : undefined;
+  }
   return functionOf(call.childForFieldName('function'), fn, names);
 }
 
 /** Some class of the file declares a method of this name: the cheap test before any other. */
 function isMethodName(name: string, names: Names): boolean {
   return names.functionsNamed(name).some((m) => m.classNode !== null);
+}
+
+/** `r.m` with `r` bound to `new C()`, C a class of the file: C's method m. */
+function objectMethod(head: string, method: string, fn: FnInfo | null, names: Names): FnInfo | undefined {
+  const b = names.lookup(head, fn);
+  return b?.kind === 'object' ? methodOf(b.cls, method, names) : undefined;
 }
 
 /** The method `name` of class `cls`, or when it declares none, of its bases among the file's classes (first base first). */
@@ -92,6 +108,42 @@ function basesOf(cls: Node, names: Names): Node[] {
   }
   byClass.set(cls.id, bases);
   return bases;
+}
+
+const ATTRS = new WeakMap<Names, Map<string, Node | null>>();
+
+/**
+ * `class id:attr` -> the file's class whose instance `this.attr` holds, from `this.attr = new C()`
+ * in a method or a field `attr = new C()`; null when two of them disagree. Built on first use.
+ */
+function attrClasses(names: Names): Map<string, Node | null> {
+  let attrs = ATTRS.get(names);
+  if (attrs) return attrs;
+  ATTRS.set(names, (attrs = new Map()));
+  for (const site of names.index.calls) {
+    if (site.node.type !== 'new_expression') continue;
+    const ctor = site.node.childForFieldName('constructor');
+    const b = ctor?.type === 'identifier' ? names.lookup(ctor.text, site.fn) : undefined;
+    if (b?.kind !== 'local' || !b.cls) continue;
+    const parent = site.node.parent;
+    let holder: Node | null = null;
+    let attr: string | undefined;
+    if (parent?.type === 'assignment_expression') {
+      const left = parent.childForFieldName('left');
+      if (left?.type === 'member_expression' && left.childForFieldName('object')?.type === 'this') {
+        holder = receiverClass(site.fn, false);
+        attr = left.childForFieldName('property')?.text;
+      }
+    } else if (parent?.type === 'public_field_definition' || parent?.type === 'field_definition') {
+      holder = parent.parent?.parent ?? null;
+      attr = (parent.childForFieldName('name') ?? parent.childForFieldName('property'))?.text;
+    }
+    if (!holder || !attr) continue;
+    const key = `${holder.id}:${attr}`;
+    const prev = attrs.get(key);
+    attrs.set(key, prev === undefined || prev?.id === b.cls.id ? b.cls : null);
+  }
+  return attrs;
 }
 
 /** Is `node` inside `fn`'s own body, not inside a function nested in it. */
