@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { LanguageClient, TransportKind, CodeLensRequest, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { AnalysisStatusNotification, Commands, type AnalysisStatus } from '../../server/src/protocol';
 import { registerRuns, type RunApi } from './run';
+import { ResultsPanel } from './panel';
 
 export const SELECTOR: { scheme: string; language: string }[] = [
   { scheme: 'file', language: 'python' },
@@ -109,6 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
   ];
   for (const c of commands) context.subscriptions.push(vscode.commands.registerCommand(c.id, c.run));
 
+  ResultsPanel.register(context);
   const runs = registerRuns(context, SELECTOR);
   // Trust granted: ask for the lenses again, so the explanations turn into run lenses.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {

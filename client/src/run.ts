@@ -12,6 +12,7 @@ import type { RunProgress, RunResult } from '../../server/src/harness/types';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SECTION } from '../../server/src/settings';
+import { ResultsPanel } from './panel';
 
 const HARNESS_PICKS: { label: string; harness: HarnessChoice; detail: string }[] = [
   { label: 'compare', harness: 'compare', detail: 'serial, threads, processes and coroutines, side by side' },
@@ -120,7 +121,10 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
     output.clear();
     output.show(true);
     output.appendLine(`▶ ${doc.uri.fsPath}: ${label}, ${cfg.get<number>('run.tasks', 4)} tasks`);
+    const panel = ResultsPanel.createOrShow(context);
+    panel.begin({ title: target.kind === 'function' ? `${target.name}()` : target.name, file: doc.uri.fsPath, tasks: cfg.get<number>('run.tasks', 4) });
     const onProgress = (p: RunProgress) => {
+      panel.progress(p);
       if (p.kind === 'harness-start') output.appendLine(`— ${p.harness}`);
       else if (p.kind === 'task-end') output.appendLine(`  task ${p.task.index} ${p.task.ok ? 'ok' : 'failed'} on ${p.task.worker.thread} (pid ${p.task.worker.pid}) in ${Math.round(p.task.endMs - p.task.startMs)} ms`);
       else if (p.kind === 'output') output.append(p.text.replace(/^/gm, '  | ').replace(/ \| $/, ''));
@@ -137,6 +141,7 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
         nodePath: cfg.get<string>('nodePath') || undefined,
       }, onProgress, abort.signal);
       last = result;
+      panel.show(result);
       output.appendLine('');
       output.append(formatTable(result));
       const bad = result.runs.find((r) => r.error);

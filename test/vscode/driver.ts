@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { CodeServer, launchBrowser, newPage, ROOT, RESULTS_DIR, CodeServer as Host } from './host';
 import { waitForWorkbench, openFile, screenshot, lineContaining } from './ui';
 
@@ -128,6 +128,49 @@ const cases: Case[] = [
         await output.getByText(/speed-up/).first().waitFor({ timeout: 120_000 });
         await output.getByText(/^coroutine/).first().waitFor({ timeout: 30_000 });
         await screenshot(page, 'run-compare-output');
+      }));
+    },
+  },
+  {
+    name: 'UI: compare opens the results panel: four harnesses, a timeline with a lane per worker, the verdict',
+    async run(browser) {
+      await withHost('ui-panel', {}, (host) => onPage(browser, 'ui-panel', async (page) => {
+        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
+        await waitForWorkbench(page);
+        await openFile(page, 'fetch.py');
+        await page.locator('.codelens-decoration').getByText('compare').first().waitFor({ timeout: 60_000 });
+        // compare above crunch() (the second lens row): the panel opens beside the editor and fills as the run goes.
+        await page.locator('.codelens-decoration').nth(1).getByText('compare').click();
+        // The page is the inner frame of a webview iframe whose URL names the extension: look at each new frame until it is there.
+        const pageText = (f: Frame) => f.evaluate(() => document.getElementById('app')?.innerText ?? '').catch(() => '');
+        const inPanel = (f: Frame) => /extensionId=concurrency-lens/.test(`${f.url()} ${f.parentFrame()?.url() ?? ''}`);
+        const deadline = Date.now() + 60_000;
+        let panel: Frame | undefined;
+        while (!panel) {
+          if (Date.now() > deadline) throw new Error(`no results panel frame; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+          for (const f of page.frames().filter(inPanel)) if ((await pageText(f)).includes('Export trace')) panel = f;
+          if (!panel) await page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => undefined);
+        }
+        // Done or Failed: the result replaced the stream.
+        await panel.waitForSelector('.pill-done, .pill-failed', { timeout: 120_000 });
+        const text = await pageText(panel);
+        for (const h of ['serial', 'threads', 'processes', 'coroutines']) {
+          if (!text.includes(h)) throw new Error(`the panel does not name ${h}:\n${text}`);
+        }
+        const verdict = await panel.locator('.verdict-line').allInnerTexts();
+        if (!verdict.some((l) => /faster|serial|GIL|CPU-bound|blocked/.test(l))) throw new Error(`no verdict line in the panel:\n${text}`);
+        // crunch(n) in a process pool: four workers, so at least four lanes, and every task drawn as a bar.
+        if ((await panel.locator('.tl-row:not(.tl-axis-row) .tl-label[title^="pid"]').count()) < 4) throw new Error('fewer than four worker lanes');
+        const bars = await panel.locator('.tl-task').count();
+        if (bars !== 16) throw new Error(`expected 16 task bars (4 tasks × 4 harnesses), got ${bars}`);
+        // The run showed its output channel; hide the bottom panel so the screenshot shows the results panel whole.
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: 30_000 });
+        await input.fill('>View: Hide Panel');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Hide Panel' }).first().click();
+        await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 });
+        await screenshot(page, 'results-panel');
       }));
     },
   },
