@@ -8,6 +8,15 @@ import * as fs from 'node:fs';
 import { runSnippet, type RunOptions, type SnippetTarget } from '../../server/src/harness/orchestrator';
 import type { HarnessRun, RunProgress, TaskRecord } from '../../server/src/harness/types';
 
+/** The cell of `file` whose marker line reads `${marker} ${title}…`, to the line before the next marker. */
+export function cellTitled(file: string, marker: string, title: string): SnippetTarget {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`${marker} ${title}`));
+  assert.ok(start >= 0, `no cell '${title}' in ${file}`);
+  const next = lines.findIndex((l, k) => k > start && l.startsWith(marker));
+  return { kind: 'cell', startLine: start, endLine: (next < 0 ? lines.length : next) - 1 };
+}
+
 export function fn(name: string): SnippetTarget {
   return { kind: 'function', name };
 }

@@ -84,14 +84,15 @@ test('selection targets trim blank lines and refuse an empty selection', () => {
   assert.equal(selectionTarget(text, 4, 9), undefined);
 });
 
-test('synthetic Python module: imports and definitions kept, body dedented, lines mapped', () => {
+test('synthetic Python module: imports, definitions and variables kept, body dedented, lines mapped', () => {
   const m = buildSyntheticModule('python', '/x/a.py', PY, 8, 9);
-  // work (5-9) intersects the body and is left out; fetch is kept.
-  assert.deepEqual(m.lineMap, [[1, 1, 1], [2, 2, 3], [5, 12, 2], [8, 9, 2]]);
+  // work (5-9) intersects the body and is left out; fetch, s and the other cell's x are kept.
+  assert.deepEqual(m.lineMap, [[1, 1, 1], [2, 2, 3], [5, 12, 2], [7, 15, 3], [10, 19, 1], [12, 9, 2]]);
   const lines = m.source.split('\n');
-  assert.equal(lines[6], 'def _cl_task():');
-  assert.equal(lines[7], '        pass');
-  assert.equal(lines[8], '    return i');
+  assert.equal(lines[9], 'x = 1');
+  assert.equal(lines[10], 'def _cl_task():');
+  assert.equal(lines[11], '        pass');
+  assert.equal(lines[12], '    return i');
   assert.equal(m.async, false);
   assert.equal(buildSyntheticModule('python', '/x/a.py', PY, 21, 21).async, true);
 });
@@ -102,4 +103,49 @@ test('synthetic JS module: ESM export unless the file uses require', () => {
   assert.equal(esm.extension, '.ts');
   const cjs = buildSyntheticModule('javascript', '/x/a.js', "const fs = require('fs');\nconsole.log(fs);\n", 1, 1);
   assert.match(cjs.source, /module\.exports\._cl_task = _cl_task;/);
+});
+
+test('synthetic modules keep module-level variables, not calls, __main__ blocks or statements that await', () => {
+  const py = [
+    'import asyncio',                 // 0
+    'base = 10',                      // 1
+    'n: int = 0',                     // 2
+    'a, (b, c) = 1, (2, 3)',          // 3
+    'print("side effect")',           // 4
+    'n += 1',                         // 5
+    'if __name__ == "__main__":',     // 6
+    '    base = 0',                   // 7
+    'v = await asyncio.sleep(0)',     // 8
+    'def f():',                       // 9
+    '    return base',                // 10
+    '# %%',                           // 11
+    'n += base',                      // 12
+    'for b in range(3):',             // 13
+    '    x = b',                      // 14
+    'def g():',                       // 15
+    '    c = 1',                      // 16
+    'global a',                       // 17
+    'a = 2',                          // 18
+  ].join('\n');
+  const m = buildSyntheticModule('python', '/x/a.py', py, 12, 18);
+  assert.deepEqual(m.lineMap.slice(0, -1), [[1, 1, 1], [2, 2, 1], [3, 3, 1], [4, 4, 1], [5, 10, 2]]);
+  // n and b are module-level and assigned here; x is not module-level, c is g's, a says so itself.
+  assert.match(m.source, /^def _cl_task\(\):\n    global n, b\n    n \+= base\n/m);
+
+  const js = [
+    "import fs from 'node:fs';",              // 0
+    'const base = 10;',                       // 1
+    'export let n = 0, m = base;',            // 2
+    'var old = 1;',                           // 3
+    "console.log('side effect');",            // 4
+    'const v = await Promise.resolve(1);',   // 5
+    'const later = async () => { await v; };', // 6
+    'const handlers = { a: async () => { await v; } };', // 7
+    '// %%',                                  // 8
+    'n += base;',                             // 9
+  ].join('\n');
+  const esm = buildSyntheticModule('javascript', '/x/a.mjs', js, 9, 9);
+  // lines 1-4, then later and handlers (their awaits run when called), then the body
+  assert.deepEqual(esm.lineMap, [[1, 1, 1], [2, 2, 1], [3, 3, 1], [4, 4, 1], [5, 7, 1], [6, 8, 1], [8, 10, 1]]);
+  assert.doesNotMatch(esm.source, /side effect|Promise\.resolve/);
 });

@@ -29,10 +29,12 @@ export interface Selection {
   endLine: number;
 }
 
-/** A top-level statement a synthetic cell/selection module copies (imports, definitions). */
+/** A top-level statement a synthetic cell/selection module copies (imports, definitions, variables). */
 export interface KeptRange {
   startLine: number;
   endLine: number;
+  /** Python: the module-level names an assignment binds (a cell assigning them needs `global`) */
+  binds: string[];
 }
 
 function querySource(g: Grammar): string {
@@ -56,17 +58,44 @@ function scan(g: Grammar, tree: Tree): Scan {
     const whole = by.get('function') ?? by.get('keep');
     if (!whole) continue;
     const range = { startLine: whole.startPosition.row, endLine: lastLine(whole) };
-    keep.push(range);
     const name = by.get('name');
     const fn = by.get('fn');
     if (by.has('function') && name && fn) {
       functions.push({ kind: 'function', name: name.text, ...range, async: hasAsyncKeyword(fn) });
     }
+    if (by.has('keep') && awaitsOutsideFunctions(whole)) continue;
+    const assign = by.get('assign');
+    keep.push({ ...range, binds: assign ? boundNames(assign.childForFieldName('left')) : [] });
   }
   return {
     functions: uniqueByLine(functions, (f) => `${f.name}:${f.startLine}`),
     keep: uniqueByLine(keep, (r) => `${r.startLine}:${r.endLine}`),
   };
+}
+
+const AWAIT_TYPES = ['await', 'await_expression'];
+/** Scopes of their own, Python and JS/TS: what is inside runs when called, not where written. */
+export const FUNCTION_TYPES = new Set(['function_definition', 'lambda', 'class_definition', 'function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'class_declaration', 'class']);
+
+/** A statement that awaits as it runs (not in a function it defines): it cannot run at load. */
+function awaitsOutsideFunctions(stmt: Node): boolean {
+  return stmt.descendantsOfType(AWAIT_TYPES).some((a) => {
+    for (let n = a?.parent ?? null; n && n.id !== stmt.id; n = n.parent) if (FUNCTION_TYPES.has(n.type)) return false;
+    return a !== null;
+  });
+}
+
+/**
+ * The plain names a Python assignment target or `for` target binds: `a`, `a, b`, `[a, *b]`;
+ * not `o.attr` or `d[k]`, which bind nothing new.
+ */
+export function boundNames(target: Node | null): string[] {
+  if (!target) return [];
+  if (target.type === 'identifier') return [target.text];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'parenthesized_expression'].includes(target.type)) {
+    return target.namedChildren.flatMap((c) => boundNames(c));
+  }
+  return [];
 }
 
 /** A node ending at column 0 of a line (a trailing newline) ends on the line before. */

@@ -4,7 +4,8 @@
 ;   @function  the whole declaration: a runnable, also kept
 ;   @fn        the function or arrow node (its `async` child says whether it is async)
 ;   @name      the name the runner calls
-;   @keep      copied into the synthetic module that wraps a cell or a selection
+;   @keep      copied into the synthetic module that wraps a cell or a selection (a statement
+;              that awaits is not: it would run at load time, before the task)
 (program (function_declaration name: (identifier) @name) @function @fn)
 (program (export_statement declaration: (function_declaration name: (identifier) @name) @fn) @function)
 (program (lexical_declaration (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)] @fn)) @function)
@@ -13,5 +14,7 @@
 (program (import_statement) @keep)
 (program (class_declaration) @keep)
 (program (export_statement declaration: (class_declaration)) @keep)
-(program (lexical_declaration (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require")))) @keep)
-(program (variable_declaration (variable_declarator value: (call_expression function: (identifier) @_require (#eq? @_require "require")))) @keep)
+; Module-level variables (`const base = 10`, `let n = 0`, `var fs = require('fs')`).
+(program (lexical_declaration) @keep)
+(program (variable_declaration) @keep)
+(program (export_statement declaration: [(lexical_declaration) (variable_declaration)]) @keep)
