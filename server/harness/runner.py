@@ -95,6 +95,8 @@ class LineMap:
         first = next((k for k, f in enumerate(frames) if f.filename != _RUNNER_FILE), len(frames))
         out = []
         for f in frames[first:]:
+            if f.filename.startswith("<frozen "):  # importlib's own steps: noise around the user's frames
+                continue
             filename, lineno, text = f.filename, f.lineno, f.line
             if self.is_module(filename):
                 # The text stays the module's: the buffer that ran, not the file on disk.
@@ -108,11 +110,18 @@ class LineMap:
         return "".join(out)
 
     def error(self, exc):
-        stack = "Traceback (most recent call last):\n" + self.format_stack(exc.__traceback__)
+        frames = self.format_stack(exc.__traceback__)
+        stack = "Traceback (most recent call last):\n" + frames if frames else ""
         message = str(exc)
-        if isinstance(exc, SyntaxError) and exc.filename and self.is_module(exc.filename):
-            mapped = self.line(exc.filename, exc.lineno or 0)
-            message = "%s (%s, line %s)" % (exc.msg, self.file, mapped if mapped is not None else "?")
+        if isinstance(exc, SyntaxError):
+            # The user's file, line and caret, as Python shows them, from the error's own fields.
+            filename, lineno = exc.filename, exc.lineno
+            if filename and self.is_module(filename):
+                mapped = self.line(filename, lineno or 0)
+                filename, lineno = self.file, mapped
+                message = "%s (%s, line %s)" % (exc.msg, self.file, mapped if mapped is not None else "?")
+            shown = type(exc)(exc.msg, (filename, lineno, exc.offset, exc.text))
+            return {"type": type(exc).__name__, "message": message, "stack": stack + "".join(traceback.format_exception_only(type(exc), shown)).rstrip("\n")}
         stack += "%s: %s" % (type(exc).__name__, message)
         return {"type": type(exc).__name__, "message": message, "stack": stack}
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { runSnippet, processGroupMembers, OUTPUT_CAP_BYTES, OUTPUT_CAP_MARKER } from '../../server/src/harness/orchestrator';
 import type { HarnessRun, RunProgress } from '../../server/src/harness/types';
+import { formatTable } from '../../server/src/harness/run-command';
 import { fn, runOne, duration, describe, pgidOf, groupMembers, childrenOf, waitFor, within } from './harness-support';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/harness/python');
@@ -164,6 +165,21 @@ test('an import error is a clear harness error', async () => {
   assert.ok(!run.ok && run.tasks.length === 0);
   assert.match(run.error!, /cannot import .*broken_import\.py: ModuleNotFoundError: No module named 'no_such_module_for_concurrency_lens'/);
   assert.match(run.error!, /broken_import\.py", line 2/);
+});
+
+test('a file that cannot be imported: its error once in the table, with the line and caret of the SyntaxError', async () => {
+  const file = path.join(DIR, 'syntax_error.py');
+  const result = await runSnippet({ file, target: fn('task'), harness: 'compare', tasks: 2 });
+  assert.ok(result.runs.every((r) => !r.ok && r.error === result.runs[0].error), JSON.stringify(result.runs.map((r) => r.error)));
+  const table = formatTable(result);
+  assert.equal(table.split('cannot import').length - 1, 1, table);
+  assert.match(table, /^all harnesses: cannot import /m);
+  assert.match(table, /Every harness failed with the same error\./);
+  assert.ok(table.includes(`  File "${file}", line 2\n    def task(:\n             ^\nSyntaxError: `), table);
+  assert.ok(!table.includes('<frozen'), table);
+
+  const one = await runOne(file, fn('task'), 'serial');
+  assert.equal(formatTable({ ...result, runs: [one] }).split('cannot import').length - 1, 1, 'one harness: once too');
 });
 
 test('an output flood is capped with a marker; invalid UTF-8 does not break the result', async () => {

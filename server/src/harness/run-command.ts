@@ -149,14 +149,19 @@ export function formatTable(result: RunResult): string {
   const lines = rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
   const s = result.snippet;
   const head = `${path.relative(process.cwd(), result.file) || result.file}: ${s.kind} ${s.name} (lines ${s.startLine}-${s.endLine}), ${result.tasks} tasks`;
-  const notes: string[] = [];
+  // Each error once: harnesses that failed alike (a file that cannot be imported) share a note.
+  const notes = new Map<string, HarnessName[]>();
+  const note = (text: string, h: HarnessName) => notes.set(text, [...(notes.get(text) ?? []), h]);
   for (const r of result.runs) {
-    if (r.error) notes.push(`${r.harness}: ${r.error}`);
+    // A timeout or a cancel is in the verdict already.
+    if (r.error && !r.timedOut && !r.cancelled) note(r.error, r.harness);
     const failed = r.tasks.find((t) => !t.ok && t.error?.stack);
-    if (failed?.error) notes.push(`${r.harness}: task ${failed.index} failed:\n${failed.error.stack.replace(/^/gm, '    ')}`);
+    if (failed?.error) note(`task ${failed.index} failed:\n${failed.error.stack.replace(/^/gm, '    ')}`, r.harness);
   }
+  const who = (hs: HarnessName[]) => (hs.length > 1 && hs.length === result.runs.length ? 'all harnesses' : hs.join(', '));
   const words = verdict(result);
-  return [head, '', ...lines, ...(words.length ? ['', ...words] : []), ...(notes.length ? ['', ...notes] : [])].join('\n') + '\n';
+  const noteLines = [...notes].map(([text, hs]) => `${who(hs)}: ${text}`);
+  return [head, '', ...lines, ...(words.length ? ['', ...words] : []), ...(noteLines.length ? ['', ...noteLines] : [])].join('\n') + '\n';
 }
 
 /**

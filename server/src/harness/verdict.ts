@@ -19,8 +19,14 @@ export function speedUps(result: RunResult): Partial<Record<HarnessName, number>
 export function verdict(result: RunResult): string[] {
   const lines: string[] = [];
   const failed = result.runs.filter((r) => !r.ok);
-  for (const r of failed) {
-    lines.push(r.timedOut ? `${r.harness} timed out; its processes were killed.` : r.cancelled ? `${r.harness} was cancelled.` : `${r.harness} failed: ${r.error ?? failedTasks(r)}.`);
+  // The harness's error itself is shown beside the verdict (the table's notes, the panel): not here too.
+  const errors = new Set(failed.map((r) => r.error));
+  if (failed.length > 1 && failed.length === result.runs.length && errors.size === 1 && !errors.has(null) && !failed[0].timedOut && !failed[0].cancelled) {
+    lines.push('Every harness failed with the same error.');
+  } else {
+    for (const r of failed) {
+      lines.push(r.timedOut ? `${r.harness} timed out; its processes were killed.` : r.cancelled ? `${r.harness} was cancelled.` : r.error ? `${r.harness} failed.` : `${r.harness} failed: ${failedTasks(r)}.`);
+    }
   }
   const s = speedUps(result);
   const coroutine = result.runs.find((r) => r.harness === 'coroutine' && r.ok);
