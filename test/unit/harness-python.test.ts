@@ -191,6 +191,17 @@ test('an output flood is capped with a marker; invalid UTF-8 does not break the 
   assert.ok(run.stdout.startsWith('\uFFFD\uFFFD not utf-8 \uFFFD\n'), JSON.stringify(run.stdout.slice(0, 40)));
 });
 
+test('the event pipe: a line over the cap stops the harness; events after harness-end are ignored', async () => {
+  const flood = await runOne(WORK, fn('events_flood'), 'serial', { tasks: 1 });
+  assert.ok(!flood.ok && !flood.timedOut, describe(flood));
+  assert.match(flood.error!, /event pipe \(fd 3\) got a line over 1 MB/);
+
+  // The first harness-end wins: the task's own end, written after it, is not taken.
+  const forged = await runOne(WORK, fn('events_forged'), 'serial', { tasks: 1 });
+  assert.equal(forged.wallMs, 1.5, describe(forged));
+  assert.ok(!forged.ok && forged.tasks[0].value === null, describe(forged));
+});
+
 test('a missing interpreter names the setting', async () => {
   const run = await runOne(WORK, fn('sleep_short'), 'serial', { pythonPath: '/nonexistent/bin/python3' });
   assert.ok(!run.ok);

@@ -55,6 +55,11 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** Output kept per harness (stdout + stderr); the rest is dropped with OUTPUT_CAP_MARKER. */
 export const OUTPUT_CAP_BYTES = 1024 * 1024;
 export const OUTPUT_CAP_MARKER = '[concurrency-lens: output over 1 MB per harness dropped';
+/**
+ * The longest event line kept waiting for its newline. fd 3 is inherited by the snippet, which
+ * may write anything there: past this the harness is stopped rather than the buffer grown.
+ */
+export const EVENT_LINE_CAP_BYTES = 1024 * 1024;
 /** After its runner exits, how long the pipes may stay open (held by an escaped grandchild). */
 const CLOSE_GRACE_MS = 1000;
 
@@ -333,7 +338,9 @@ async function runHarness(
   let spawnError: Error | undefined;
   const output = new OutputCap((stream, text) => onProgress({ kind: 'output', harness, stream, text }));
 
+  let overflow = false;
   const onEvent = (e: RunnerEvent) => {
+    if (end) return; // harness-end is the last word: whatever follows is not the runner's
     switch (e.event) {
       case 'task-start': {
         tasks.set(e.index, { index: e.index, startMs: e.t, endMs: e.t, worker: e.worker, ok: false, value: null, error: null });
@@ -360,6 +367,7 @@ async function runHarness(
   const decoder = new StringDecoder('utf8');
   let pending = '';
   events.on('data', (chunk: Buffer) => {
+    if (overflow) return;
     pending += decoder.write(chunk);
     let nl: number;
     while ((nl = pending.indexOf('\n')) >= 0) {
@@ -371,6 +379,11 @@ async function runHarness(
       } catch {
         badLines.push(line.slice(0, 200));
       }
+    }
+    if (pending.length > EVENT_LINE_CAP_BYTES) {
+      overflow = true;
+      pending = '';
+      killTree(child);
     }
   });
   child.stdout!.on('data', (c: Buffer) => output.push('stdout', c));
@@ -410,6 +423,7 @@ async function runHarness(
   if (spawnError) error = `cannot start ${interp.command}: ${spawnError.message}`;
   else if (cancelled) error = 'cancelled';
   else if (timedOut) error = `timed out after ${Math.round(timeoutMs / 100) / 10} s: the process tree was killed`;
+  else if (overflow) error = `the event pipe (fd 3) got a line over ${EVENT_LINE_CAP_BYTES / 1024 / 1024} MB, which the runner never writes (does the snippet write to fd 3?): the process tree was killed`;
   else if (fatal) error = fatal;
   else if (!end) {
     const how = exit.sig ? `was killed by ${exit.sig}` : `exited with code ${exit.code}`;
