@@ -27,6 +27,17 @@ async function withHost<T>(name: string, opts: Partial<Parameters<typeof Host.st
   }
 }
 
+/**
+ * Opens the fixture workspace in the workbench and a file in it, with the extension under
+ * development loaded (or, `installed`, the extension installed in the host's extensions folder).
+ */
+async function openWorkspaceFile(page: Page, host: CodeServer, file: string, opts: { installed?: boolean } = {}): Promise<void> {
+  const payload: [string, string][] = opts.installed ? [] : [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']];
+  await page.goto(host.workbenchUrl(WORKSPACE, payload));
+  await waitForWorkbench(page);
+  await openFile(page, file);
+}
+
 /** Runs a UI body on a fresh page; on failure the page is saved as test-results/<name>-failure.png. */
 async function onPage(browser: Browser, name: string, body: (page: Page) => Promise<void>): Promise<void> {
   const page = await newPage(browser);
@@ -80,9 +91,7 @@ const cases: Case[] = [
     name: 'UI: squiggles under time.sleep (Python) and readFileSync (TypeScript), Problems panel lists them',
     async run(browser) {
       await withHost('ui', {}, (host) => onPage(browser, 'ui', async (page) => {
-        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
-        await waitForWorkbench(page);
-        await openFile(page, 'fetch.py');
+        await openWorkspaceFile(page, host, 'fetch.py');
         await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
         await screenshot(page, 'squiggle-python');
         await openFile(page, 'load.ts');
@@ -100,9 +109,7 @@ const cases: Case[] = [
     name: 'UI: hovering a primitive shows its doc; clicking compare above a function runs it and shows the table',
     async run(browser) {
       await withHost('ui-hover', {}, (host) => onPage(browser, 'ui-hover', async (page) => {
-        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
-        await waitForWorkbench(page);
-        await openFile(page, 'fetch.py');
+        await openWorkspaceFile(page, host, 'fetch.py');
         await page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').getByText('compare').first().waitFor({ timeout: 60_000 });
         // Hover the middle of `sleep` in `await asyncio.sleep(0.1)`: monospace, so columns map to x.
         const line = lineContaining(page, 'await asyncio.sleep');
@@ -135,9 +142,7 @@ const cases: Case[] = [
     name: 'UI: compare opens the results panel: four harnesses, a timeline with a lane per worker, the verdict',
     async run(browser) {
       await withHost('ui-panel', {}, (host) => onPage(browser, 'ui-panel', async (page) => {
-        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
-        await waitForWorkbench(page);
-        await openFile(page, 'fetch.py');
+        await openWorkspaceFile(page, host, 'fetch.py');
         await page.locator('.codelens-decoration').getByText('compare').first().waitFor({ timeout: 60_000 });
         // compare above crunch() (the second lens row): the panel opens beside the editor and fills as the run goes.
         await page.locator('.codelens-decoration').nth(1).getByText('compare').click();
@@ -178,9 +183,7 @@ const cases: Case[] = [
     name: 'UI: an untrusted workspace keeps diagnostics; its run lenses and the run command explain why runs are off',
     async run(browser) {
       await withHost('untrusted', { trusted: false }, (host) => onPage(browser, 'untrusted', async (page) => {
-        await page.goto(host.workbenchUrl(WORKSPACE, [['extensionDevelopmentPath', ROOT], ['skipWelcome', 'true']]));
-        await waitForWorkbench(page);
-        await openFile(page, 'fetch.py');
+        await openWorkspaceFile(page, host, 'fetch.py');
         await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
         await page.locator('.codelens-decoration').getByText('Runs need a trusted workspace').first().waitFor({ timeout: 60_000 });
         if (await page.locator('.codelens-decoration').getByText('compare').count() > 0) throw new Error('run lenses shown in an untrusted workspace');
@@ -214,9 +217,7 @@ const cases: Case[] = [
       const install = spawnSync(process.execPath, [CodeServer.entry(), '--extensions-dir', extensionsDir, '--install-extension', vsix], { encoding: 'utf8' });
       if (install.status !== 0) throw new Error(`--install-extension failed:\n${install.stdout}\n${install.stderr}`);
       await withHost('vsix', { extensionsDir }, (host) => onPage(browser, 'vsix', async (page) => {
-        await page.goto(host.workbenchUrl(WORKSPACE));
-        await waitForWorkbench(page);
-        await openFile(page, 'fetch.py');
+        await openWorkspaceFile(page, host, 'fetch.py', { installed: true });
         await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
         await openFile(page, 'load.ts');
         await page.keyboard.press('Control+Shift+M');
