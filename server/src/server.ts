@@ -175,7 +175,9 @@ export function startServer(connection: Connection): void {
     settingsCache.clear();
     for (const uri of docs.keys()) schedule(uri, 0);
     // The lens settings (which lenses, how many tasks) show at once, not after the next edit.
-    if (lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (lensRefresh) {
+      connection.sendRequest(CodeLensRefreshRequest.type).catch((err: unknown) => connection.console.warn(`lens refresh failed: ${String(err)}`));
+    }
   });
 
   connection.onHover(async (params): Promise<Hover | null> => {
