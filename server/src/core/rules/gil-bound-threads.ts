@@ -1,7 +1,8 @@
 /**
  * gil-bound-threads: a pure-Python CPU-bound function of the file (loops or recursion and
  * arithmetic; no I/O and no call that releases the GIL) handed to threads: submitted to a
- * `ThreadPoolExecutor`/`ThreadPool` or given as a `threading.Thread` target. The GIL lets one
+ * `ThreadPoolExecutor`/`ThreadPool`, given as a `threading.Thread` target, or sent to a thread by
+ * `asyncio.to_thread` / `loop.run_in_executor`. The GIL lets one
  * thread run Python code at a time, so the threads take turns on one core.
  */
 import type { Node } from '../parser';
@@ -19,7 +20,10 @@ const THREAD_SUBMITTERS = new Set([
   ...POOL_METHODS.map((m) => `multiprocessing.pool.ThreadPool.${m}`),
   ...POOL_METHODS.map((m) => `multiprocessing.dummy.Pool.${m}`),
 ]);
-const SUBMITTER_NAMES = lastNames([...THREAD_SUBMITTERS, 'threading.Thread']);
+/** asyncio's ways onto a thread: `to_thread(f)` and `loop.run_in_executor(None or a thread pool, f)`. */
+const TO_THREAD = 'asyncio.to_thread';
+const RUN_IN_EXECUTOR = 'asyncio.AbstractEventLoop.run_in_executor';
+const SUBMITTER_NAMES = lastNames([...THREAD_SUBMITTERS, 'threading.Thread', TO_THREAD, RUN_IN_EXECUTOR]);
 
 /** Builtins that compute without I/O and hold the GIL throughout. */
 const PURE_BUILTINS = new Set([
@@ -45,14 +49,20 @@ export const gilBoundThreads: Rule = {
     let judge: CpuJudge | undefined;
     let workers: Workers | undefined;
     // Every thread API it knows is spelled with one of these, even through an alias's import.
-    if (!ctx.text.includes('Thread') && !ctx.text.includes('multiprocessing.dummy')) return;
+    if (!ctx.text.includes('Thread') && !ctx.text.includes('multiprocessing.dummy') && !ctx.text.includes('to_thread') && !ctx.text.includes('run_in_executor')) return;
     const classNames = new Set(ctx.index.classes.map((c) => c.node.childForFieldName('name')?.text));
     for (const site of ctx.index.calls) {
       const call = pyCall(ctx, site);
       const submitter = call.qualifiedIf(SUBMITTER_NAMES);
       let target: Node | null | undefined;
-      if (submitter && THREAD_SUBMITTERS.has(submitter)) {
+      if (submitter && (THREAD_SUBMITTERS.has(submitter) || submitter === TO_THREAD)) {
         target = positional(call.node, 0);
+      } else if (submitter === RUN_IN_EXECUTOR) {
+        // None is the loop's default executor, a thread pool; a process pool is the right choice.
+        const executor = positional(call.node, 0);
+        const kind = executor?.type === 'none' ? 'default' : executor ? ctx.names.qualify(executor, call.fn) : undefined;
+        if (kind !== 'default' && kind !== 'concurrent.futures.ThreadPoolExecutor') continue;
+        target = positional(call.node, 1);
       } else if (submitter === 'threading.Thread' || (call.last && classNames.has(call.last))) {
         // The file's own Thread subclasses qualify as nothing: Workers knows them.
         target = keyword(call.node, 'target');
