@@ -32,3 +32,9 @@ test('tiny tasks: nothing beats serial; failures and time-outs are said first', 
   assert.match(v[0], /coroutine timed out/);
   assert.match(v.join(' '), /too short/);
 });
+
+test('CPU-bound JS: workers beat serial even when processes pay their start-up', () => {
+  const v = verdict(result('typescript', [run('serial', 1200), run('thread', 740), run('process', 830), run('coroutine', 1180, { loop: { maxBlockMs: 1170, blocks: [] } })])).join(' ');
+  assert.match(v, /CPU-bound: worker threads \(1\.6×\)/);
+  assert.match(v, /without awaiting/);
+});

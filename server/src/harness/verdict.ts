@@ -31,7 +31,7 @@ export function verdict(result: RunResult): string[] {
   const s = speedUps(result);
   const coroutine = result.runs.find((r) => r.harness === 'coroutine' && r.ok);
   if (coroutine && coroutine.loop.maxBlockMs >= 100) {
-    lines.push(`The event loop was blocked for up to ${Math.round(coroutine.loop.maxBlockMs)} ms at a time: a blocking call in async code stops every other task.`);
+    lines.push(`The event loop was blocked for up to ${Math.round(coroutine.loop.maxBlockMs)} ms at a time: while a task runs without awaiting (a blocking call, or plain computation), no other task on the loop can run.`);
   }
   if (Object.keys(s).length < 2) return lines;
   const thread = s.thread ?? 0;
@@ -42,10 +42,10 @@ export function verdict(result: RunResult): string[] {
     lines.push(py
       ? `CPU-bound: processes ran ${proc.toFixed(1)}× faster than serial, threads did not help (${thread.toFixed(1)}×): the GIL runs one thread's Python at a time.`
       : `CPU-bound: processes ran ${proc.toFixed(1)}× faster than serial, worker threads ${thread.toFixed(1)}×.`);
-  } else if (thread >= CLEAR && proc >= CLEAR && co < NONE) {
-    lines.push(py
-      ? `The tasks wait without yielding to the loop (blocking sleep or I/O): threads (${thread.toFixed(1)}×) and processes (${proc.toFixed(1)}×) overlap the waits, one event loop runs them one after another.`
-      : `CPU-bound: worker threads (${thread.toFixed(1)}×) and processes (${proc.toFixed(1)}×) run in parallel; one event loop runs the tasks one after another.`);
+  } else if (py && thread >= CLEAR && co < NONE) {
+    lines.push(`The tasks wait without yielding to the loop (blocking sleep or I/O): threads (${thread.toFixed(1)}×) and processes (${proc.toFixed(1)}×) overlap the waits, one event loop runs them one after another.`);
+  } else if (!py && (thread >= CLEAR || proc >= CLEAR) && co < NONE) {
+    lines.push(`CPU-bound: worker threads (${thread.toFixed(1)}×) and processes (${proc.toFixed(1)}×) run it in parallel; one event loop runs the tasks one after another.`);
   } else if (co >= CLEAR) {
     lines.push(`The tasks wait cooperatively (await): one event loop overlapped them, ${co.toFixed(1)}× faster than serial${thread >= CLEAR ? `; threads did too (${thread.toFixed(1)}×) at a higher cost` : ''}.`);
   } else if (thread < NONE && proc < NONE && co < NONE) {
