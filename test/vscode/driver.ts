@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { CodeServer, launchBrowser, newPage, ROOT, RESULTS_DIR, CodeServer as Host } from './host';
-import { waitForWorkbench, openFile, screenshot, lineContaining } from './ui';
+import { waitForWorkbench, openFile, screenshot, lineContaining, runFromPalette } from './ui';
 
 const WORKSPACE = path.join(ROOT, 'test', 'fixtures', 'workspace');
 const SUITE = path.join(ROOT, 'out', 'test', 'vscode', 'suite', 'index.js');
@@ -169,11 +169,7 @@ const cases: Case[] = [
         const bars = await panel.locator('.tl-task').count();
         if (bars !== 16) throw new Error(`expected 16 task bars (4 tasks × 4 harnesses), got ${bars}`);
         // The run showed its output channel; hide the bottom panel so the screenshot shows the results panel whole.
-        await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ state: 'visible', timeout: 30_000 });
-        await input.fill('>View: Hide Panel');
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Hide Panel' }).first().click();
+        await runFromPalette(page, 'View: Hide Panel');
         await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 });
         await screenshot(page, 'results-panel');
       }));
@@ -189,13 +185,7 @@ const cases: Case[] = [
         if (await page.locator('.codelens-decoration').getByText('compare').count() > 0) throw new Error('run lenses shown in an untrusted workspace');
         await screenshot(page, 'untrusted-lenses');
         // The command refuses too, and says why.
-        await page.keyboard.press('F1');
-        const input = page.locator('.quick-input-widget input');
-        await input.waitFor({ state: 'visible', timeout: 30_000 });
-        await input.fill('>Concurrency Lens: Run Function or Cell');
-        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run Function or Cell' }).first();
-        await row.waitFor({ timeout: 30_000 });
-        await row.click();
+        await runFromPalette(page, 'Concurrency Lens: Run Function or Cell');
         await page.getByText('runs code only in a trusted workspace').first().waitFor({ timeout: 30_000 });
         await screenshot(page, 'untrusted-run-refused');
       }));

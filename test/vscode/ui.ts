@@ -34,3 +34,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export function lineContaining(page: Page, needle: string) {
   return page.locator('.editor-instance .view-line', { hasText: needle }).first();
 }
+
+/** Runs a command by its title from the command palette, as a user would. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill('>' + title);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title.split(': ').pop()! }).first();
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
