@@ -156,7 +156,7 @@ function readVersion(): string {
 }
 
 if (!isMainThread && (workerData as WorkerJob | undefined)?.files) {
-  void runCheckWorker(workerData as WorkerJob, (r) => parentPort!.postMessage(r));
+  void runCheckWorker(workerData as WorkerJob, (r) => parentPort!.postMessage(r), (handler) => parentPort!.once('message', handler));
 } else if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },

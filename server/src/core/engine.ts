@@ -10,6 +10,9 @@ import type { Rule, RuleContext, Report } from './rule';
 import { nodeRange } from './rule';
 import { findSuppressions, isSuppressed } from './suppress';
 import type { AnalysisResult, AnalysisSettings, Finding, Severity } from './types';
+import { summarize, type ModuleSummary } from './project/summary';
+import { ProjectIndex } from './project/project';
+import { TypeResolver } from './project/resolver';
 
 export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { rules: {}, blockingCalls: [], ignore: [] };
 
@@ -28,22 +31,50 @@ export const ANALYSIS_BUDGET_MS = 5000;
 export interface Analysis {
   index: FileIndex;
   names: Names;
+  /** what this module declares, as other files see it */
+  summary: ModuleSummary;
+  /** declared-type resolution in this file, through the project */
+  types: TypeResolver;
 }
+
+/** Where a text sits: its path, and the project index its imports resolve in. */
+export interface Place {
+  file: string;
+  project: ProjectIndex;
+  /** the file's summary, when the caller already made it from this tree */
+  summary?: ModuleSummary;
+}
+
+const UNTITLED: Record<Grammar, string> = {
+  python: '/untitled/module.py', typescript: '/untitled/module.ts', tsx: '/untitled/module.tsx', javascript: '/untitled/module.js',
+};
 
 /**
  * Builds the per-file index and name tables that rules and hovers share. Given the parsed
  * text, the index reads some facts from it rather than from the tree (see describeFunction).
+ * The file's summary goes into the project (a project of its own without a place), so its own
+ * classes and functions resolve like any other module's.
  */
-export function prepare(grammar: Grammar, tree: Tree, text?: string): Analysis {
+export function prepare(grammar: Grammar, tree: Tree, text?: string, place?: Place): Analysis {
   const index = buildIndex(grammar, tree, text);
-  return { index, names: new Names(index) };
+  const names = new Names(index);
+  const summary = place?.summary ?? summarize(familyOf(grammar), tree);
+  const file = place?.file ?? UNTITLED[grammar];
+  const project = place?.project ?? new ProjectIndex();
+  if (project.summary(file) !== summary) project.set(file, summaryKey(summary), summary);
+  return { index, names, summary, types: new TypeResolver(file, project, names, index) };
+}
+
+/** Two summaries with one key declare the same: what dependents read is unchanged. */
+export function summaryKey(summary: ModuleSummary): string {
+  return JSON.stringify(summary);
 }
 
 export function severityOf(rule: Rule, settings: AnalysisSettings): Severity {
   return settings.rules[rule.id] ?? rule.defaultSeverity;
 }
 
-export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): AnalysisResult {
+export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS, place?: Place): AnalysisResult {
   const started = performance.now();
   const tooLarge = sizeCap(text);
   if (tooLarge) return { findings: [], failures: [], skipped: tooLarge, ms: performance.now() - started };
@@ -55,7 +86,7 @@ export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSe
     throw err;
   }
   try {
-    return analyzeTree(grammar, text, tree, settings, undefined, started);
+    return analyzeTree(grammar, text, tree, settings, place ? prepare(grammar, tree, text, place) : undefined, started);
   } finally {
     tree.delete();
   }
@@ -70,7 +101,7 @@ export function analyzeTree(
   started = performance.now(),
 ): AnalysisResult {
   const family = familyOf(grammar);
-  const { index, names } = prepared ?? prepare(grammar, tree, text);
+  const { index, names, types } = prepared ?? prepare(grammar, tree, text);
   const suppressions = findSuppressions(text, family);
   const ignore = new Set(settings.ignore);
   const findings: Finding[] = [];
@@ -86,7 +117,7 @@ export function analyzeTree(
     const severity = severityOf(rule, settings);
     if (severity === 'off') continue;
     const ctx: RuleContext = {
-      family, text, index, names, settings,
+      family, text, index, names, types, settings,
       range: nodeRange,
       callee: (call: Node, fn: FnInfo | null) => names.qualifyCallee(call, fn),
       describe,

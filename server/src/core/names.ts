@@ -11,14 +11,20 @@
 import type { Node } from './parser';
 import type { FileIndex, FnInfo } from './fileindex';
 
-type Binding =
+export type Binding =
   | { kind: 'import'; target: string }
-  | { kind: 'instance'; type: string }
+  /** an instance of a qualified name; `declared`/`value` let the resolver find a workspace class behind it */
+  | { kind: 'instance'; type: string; declared?: string; value?: Node }
   | { kind: 'function'; fn: FnInfo }
   /** an instance of one of the file's classes (`const r = new Repo()`) */
   | { kind: 'object'; cls: Node }
   /** `cls`: the name is the file's class declared there */
-  | { kind: 'local'; cls?: Node };
+  /**
+   * `cls`: the name is the file's class declared there. What else is known of a plain local, for the
+   * declared-type resolver (project/resolver.ts): its annotation's text, the expression assigned to it,
+   * or the iterable a `for` loop takes it from.
+   */
+  | { kind: 'local'; cls?: Node; declared?: string; value?: Node; iter?: Node };
 
 /** What some factory functions return, so methods on their results resolve. */
 const RETURNS: Record<string, string> = {
@@ -95,6 +101,15 @@ export class Names {
     for (let scope: FnInfo | null = fn; ; scope = scope.parent) {
       const b = this.scopes.get(scope)?.get(name);
       if (b) return b;
+      if (scope === null) return undefined;
+    }
+  }
+
+  /** The binding of a bare name and the function whose scope binds it (null: module level). */
+  lookupWithScope(name: string, fn: FnInfo | null): { binding: Binding; scope: FnInfo | null } | undefined {
+    for (let scope: FnInfo | null = fn; ; scope = scope.parent) {
+      const b = this.scopes.get(scope)?.get(name);
+      if (b) return { binding: b, scope };
       if (scope === null) return undefined;
     }
   }
@@ -262,6 +277,12 @@ export class Names {
 
   private valueBinding(value: Node | null, fn: FnInfo | null): Binding {
     if (!value) return { kind: 'local' };
+    const b = this.valueBindingOf(value, fn);
+    if (b.kind === 'local' && !b.cls) return { kind: 'local', value };
+    return b.kind === 'instance' ? { ...b, value } : b;
+  }
+
+  private valueBindingOf(value: Node, fn: FnInfo | null): Binding {
     // `await f()` gives what the awaitable resolves to, which says nothing of f's own kind.
     if (value.type === 'call' || value.type === 'call_expression' || value.type === 'new_expression') {
       const inner = value;
@@ -300,7 +321,7 @@ export class Names {
     const text = type?.text;
     if (!text || !DOTTED_NAME.test(text)) return { kind: 'local' };
     const q = this.qualifyPath(text.split('.'), fn);
-    return q?.includes('.') ? { kind: 'instance', type: q } : { kind: 'local' };
+    return q?.includes('.') ? { kind: 'instance', type: q, declared: text } : { kind: 'local' };
   }
 
   private requireTarget(call: Node): string | undefined {
@@ -370,7 +391,21 @@ export class Names {
       const parent = node.parent;
       if (node.type === 'identifier') {
         if (parent?.type === 'typed_parameter' || parent?.type === 'typed_default_parameter') {
-          this.bind(fn, node.text, this.annotationBinding(parent.childForFieldName('type'), fn));
+          const type = parent.childForFieldName('type');
+          const b = this.annotationBinding(type, fn);
+          this.bind(fn, node.text, b.kind === 'local' && type ? { kind: 'local', declared: type.text } : b);
+          continue;
+        }
+        if (parent?.type === 'for_statement') {
+          const iter = parent.childForFieldName('right');
+          this.bind(fn, node.text, iter ? { kind: 'local', iter } : { kind: 'local' });
+          continue;
+        }
+        if (parent?.type === 'assignment' && parent.childForFieldName('type')) {
+          // `x: Repo = make()`: the annotation says more than the value
+          const type = parent.childForFieldName('type')!;
+          const b = this.annotationBinding(type, fn);
+          this.bind(fn, node.text, b.kind === 'local' ? { kind: 'local', declared: type.text } : b);
           continue;
         }
         const value = parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)
@@ -434,7 +469,17 @@ export class Names {
       if (parent?.type === 'variable_declarator' && node.type === 'identifier') {
         const value = parent.childForFieldName('value');
         if (value && (value.type === 'arrow_function' || value.type === 'function_expression')) continue;
-        this.bind(fn, node.text, this.valueBinding(value, fn));
+        const type = parent.childForFieldName('type')?.namedChild(0);
+        const b = this.valueBinding(value, fn);
+        this.bind(fn, node.text, type && b.kind === 'local' && !b.cls ? { kind: 'local', declared: type.text } : b);
+      } else if ((parent?.type === 'required_parameter' || parent?.type === 'optional_parameter') && node.type === 'identifier') {
+        const type = parent.childForFieldName('type')?.namedChild(0);
+        this.bind(fn, node.text, type ? { kind: 'local', declared: type.text } : { kind: 'local' });
+      } else if (parent?.type === 'for_in_statement' && node.type === 'identifier') {
+        // `for (const x of xs)` takes elements; `for (const k in o)` takes keys, which say nothing
+        const of = parent.children.some((c) => c?.type === 'of');
+        const iter = parent.childForFieldName('right');
+        this.bind(fn, node.text, of && iter ? { kind: 'local', iter } : { kind: 'local' });
       } else if (parent?.type === 'variable_declarator' && node.type === 'object_pattern') {
         const base = this.valueBinding(parent.childForFieldName('value'), fn);
         for (const prop of node.namedChildren) {
@@ -469,6 +514,8 @@ function sameBinding(a: Binding, b: Binding): boolean {
   if (a.kind === 'instance' && b.kind === 'instance') return a.type === b.type;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
   if (a.kind === 'object' && b.kind === 'object') return a.cls.id === b.cls.id;
-  if (a.kind === 'local' && b.kind === 'local') return a.cls?.id === b.cls?.id;
+  if (a.kind === 'local' && b.kind === 'local') {
+    return a.cls?.id === b.cls?.id && a.declared === b.declared && a.value?.id === b.value?.id && a.iter?.id === b.iter?.id;
+  }
   return true;
 }
