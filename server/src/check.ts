@@ -232,7 +232,13 @@ export async function check(paths: string[], settings: AnalysisSettings, workerS
  * files (keeping the trees), sends the summaries, receives every worker's, then analyses its share
  * against the whole project: each file is parsed once.
  */
-export interface WorkerJob { files: string[]; settings: AnalysisSettings; layout: ProjectLayout }
+export interface WorkerJob {
+  files: string[];
+  settings: AnalysisSettings;
+  layout: ProjectLayout;
+  /** the language server's index: send the summaries and stop */
+  summariesOnly?: boolean;
+}
 export type WorkerReply =
   | { summaries: [file: string, key: string, summary: ModuleSummary][] }
   | { results: FileResult[] }
@@ -278,6 +284,11 @@ export async function runCheckWorker(
   try {
     await initParsers();
     const { parsed, failed } = parseAll(job.files);
+    if (job.summariesOnly) {
+      for (const p of parsed) p.tree.delete();
+      reply({ summaries: parsed.map((p) => [p.file, summaryKey(p.summary), p.summary]) });
+      return;
+    }
     receive((m) => {
       try {
         const project = new ProjectIndex(job.layout);

@@ -5,16 +5,19 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { parse, type Grammar, type Tree } from './core/parser';
-import { prepare, type Analysis } from './core/engine';
+import { prepare, type Analysis, type Place } from './core/engine';
 
 export class OpenDocument {
   private tree: Tree | null = null;
   private treeStale = true;
   private prepared: Analysis | null = null;
 
-  constructor(public doc: TextDocument, readonly grammar: Grammar) {}
+  /** `place`: the file's path and the project index it resolves imports in (none: a project of its own) */
+  constructor(public doc: TextDocument, readonly grammar: Grammar, private readonly place?: Omit<Place, 'summary'>) {}
 
   get uri(): string { return this.doc.uri; }
+  /** the path the project index knows this document by */
+  get file(): string | undefined { return this.place?.file; }
   get version(): number { return this.doc.version; }
   get text(): string { return this.doc.getText(); }
 
@@ -58,7 +61,7 @@ export class OpenDocument {
   /** Index and names for the current tree, built once per version and shared by rules and hovers. */
   analysis(): Analysis {
     const tree = this.currentTree();
-    this.prepared ??= prepare(this.grammar, tree, this.text);
+    this.prepared ??= prepare(this.grammar, tree, this.text, this.place);
     return this.prepared;
   }
 

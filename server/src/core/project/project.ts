@@ -56,6 +56,8 @@ export class ProjectIndex {
   /** file -> the files its imports and re-exports resolve to */
   private deps = new Map<string, Set<string>>();
   private revDeps: Map<string, Set<string>> | undefined;
+  /** counts changes, so answers cached elsewhere (a resolver's memo) know when they are stale */
+  generation = 0;
 
   constructor(public layout: ProjectLayout = emptyLayout()) {}
 
@@ -81,6 +83,7 @@ export class ProjectIndex {
     if (prev?.hash === hash) return false;
     if (!prev) this.resolved.clear(); // a new file may be what an unresolved specifier was looking for
     this.modules.set(file, { hash, summary });
+    this.generation++;
     this.deps.delete(file);
     this.revDeps = undefined;
     return true;
@@ -88,6 +91,7 @@ export class ProjectIndex {
 
   delete(file: string): boolean {
     if (!this.modules.delete(file)) return false;
+    this.generation++;
     this.resolved.clear();
     this.deps.clear();
     this.revDeps = undefined;
@@ -96,6 +100,7 @@ export class ProjectIndex {
 
   setLayout(layout: ProjectLayout): void {
     this.layout = layout;
+    this.generation++;
     this.resolved.clear();
     this.deps.clear();
     this.revDeps = undefined;

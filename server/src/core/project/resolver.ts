@@ -43,6 +43,7 @@ const MAX_DEPTH = 24;
 
 export class TypeResolver {
   private memo = new Map<number, Type | null>();
+  private generation = -1;
   private depth = 0;
 
   constructor(
@@ -131,6 +132,12 @@ export class TypeResolver {
 
   typeOf(node: Node | null, fn: FnInfo | null): Type | undefined {
     if (!node) return undefined;
+    if (this.generation !== this.project.generation) {
+      // another file's declarations changed since these answers were cached
+      this.memo.clear();
+      this.memoFn.clear();
+      this.generation = this.project.generation;
+    }
     const key = node.id;
     if (this.memo.has(key) && fn === this.memoFn.get(key)) return this.memo.get(key) ?? undefined;
     const t = this.guard(() => this.compute(node, fn));
