@@ -81,7 +81,11 @@ export class ProjectIndex {
   set(file: string, hash: string, summary: ModuleSummary): boolean {
     const prev = this.modules.get(file);
     if (prev?.hash === hash) return false;
-    if (!prev) this.resolved.clear(); // a new file may be what an unresolved specifier was looking for
+    if (!prev) {
+      // a new file may be what an unresolved specifier was looking for
+      this.resolved.clear();
+      this.deps.clear();
+    }
     this.modules.set(file, { hash, summary });
     this.generation++;
     this.deps.delete(file);
