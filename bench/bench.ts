@@ -4,6 +4,8 @@
  *    lines per second; and the bare tree-sitter parse of the same files, the floor.
  *  - whole-file analysis vs bare parse, per file, as a ratio.
  *  - the server: didChange -> diagnostics on a 5,000-line file, p50 and p95 over 100 edits.
+ *  - recall of floating-promise / unawaited-coroutine on await-removal mutations of generated
+ *    multi-file workspaces (bench/recall.ts). BENCH_ONLY=recall runs this section alone.
  * Harness overheads are printed by bench/harness.ts when it exists.
  */
 import * as fs from 'node:fs';
@@ -17,6 +19,7 @@ import {
 import { initParsers, parse, type Grammar } from '../server/src/core/parser';
 import { analyzeTree, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
 import { pythonModule, tsModule } from './corpus';
+import { benchRecall } from './recall';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -134,11 +137,13 @@ async function benchServer(): Promise<void> {
 async function main(): Promise<void> {
   await initParsers();
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
+  if (process.env.BENCH_ONLY === 'recall') return benchRecall();
   const dir = corpus();
   try {
     benchCheck(dir);
     benchParseVsAnalysis(dir);
     await benchServer();
+    await benchRecall();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
