@@ -1264,7 +1264,10 @@ function printRecall(res: RecallResult, rule: string): void {
     + `extra findings on unmutated code ${res.extra.length} (target 0), off-site findings after mutation ${res.offSite}`);
   for (const e of res.extra.slice(0, 5)) console.log(`  extra: ${e.file}:${e.line} ${e.message.slice(0, 100)}`);
   const forms = [...res.missesByForm].sort((a, b) => b[1].missed - a[1].missed || a[0].localeCompare(b[0]));
-  console.log(`  by form (missed/sites): ${forms.map(([f, e]) => `${f} ${e.missed}/${e.sites}`).join(', ')}`);
+  console.log('  misses by resolution form (missed/sites):');
+  for (let i = 0; i < forms.length; i += 6) {
+    console.log(`    ${forms.slice(i, i + 6).map(([f, e]) => `${f} ${e.missed}/${e.sites}`).join(', ')}`);
+  }
   // Spread the samples over forms: five misses of one form say less than one each of five.
   const samples: RecallResult['missed'] = [];
   const seen = new Set<string>();
