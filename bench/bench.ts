@@ -4,6 +4,9 @@
  *    lines per second; and the bare tree-sitter parse of the same files, the floor.
  *  - whole-file analysis vs bare parse, per file, as a ratio.
  *  - the server: didChange -> diagnostics on a 5,000-line file, p50 and p95 over 100 edits.
+ *  - check on a generated 3,500-file TS workspace with cross-file classes (bench/corpus.ts).
+ *  - recall of floating-promise / unawaited-coroutine on await-removal mutations of generated
+ *    multi-file workspaces (bench/recall.ts). BENCH_ONLY=recall runs this section alone.
  * Harness overheads are printed by bench/harness.ts when it exists.
  */
 import * as fs from 'node:fs';
@@ -16,7 +19,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { initParsers, parse, type Grammar } from '../server/src/core/parser';
 import { analyzeTree, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
-import { pythonModule, tsModule } from './corpus';
+import { pythonModule, tsModule, generateLargeTsWorkspace } from './corpus';
+import { benchRecall } from './recall';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -41,12 +45,12 @@ function corpus(): string {
   return dir;
 }
 
-function benchCheck(dir: string): void {
+function benchCheck(dir: string, label = 'mixed corpus'): void {
   const started = performance.now();
   const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', dir], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wall = performance.now() - started;
   const out = JSON.parse(r.stdout);
-  console.log(`check (CLI, worker threads): ${out.stats.files} files, ${fmt(out.stats.lines)} lines, ${fmt(wall)} ms wall, ${fmt(out.stats.lines / (wall / 1000))} lines/s, ${out.findings.length} findings`);
+  console.log(`check (CLI, worker threads) of the ${label}: ${out.stats.files} files, ${fmt(out.stats.lines)} lines, ${fmt(wall)} ms wall, ${fmt(out.stats.lines / (wall / 1000))} lines/s, ${out.findings.length} findings`);
 }
 
 function benchParseVsAnalysis(dir: string): void {
@@ -75,6 +79,17 @@ function benchParseVsAnalysis(dir: string): void {
   console.log(`  bare tree-sitter parse: ${fmt(parseMs)} ms (${fmt(lines / (parseMs / 1000))} lines/s)`);
   console.log(`  parse + analysis:       ${fmt(parseMs + analysisMs)} ms (analysis alone ${fmt(analysisMs)} ms)`);
   console.log(`  whole-file analysis / bare parse: ${(((parseMs + analysisMs) / parseMs)).toFixed(2)}x (target <= 2x)`);
+}
+
+/** `check` on a 3,500-file TS workspace with cross-file classes: the reference for timing a cold project index. */
+function benchLargeTsWorkspace(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-large-ts-'));
+  try {
+    generateLargeTsWorkspace(dir, 3500);
+    benchCheck(dir, '3,500-file TS workspace');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function benchServer(): Promise<void> {
@@ -134,11 +149,14 @@ async function benchServer(): Promise<void> {
 async function main(): Promise<void> {
   await initParsers();
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
+  if (process.env.BENCH_ONLY === 'recall') return benchRecall();
   const dir = corpus();
   try {
     benchCheck(dir);
     benchParseVsAnalysis(dir);
     await benchServer();
+    benchLargeTsWorkspace();
+    await benchRecall();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
