@@ -121,7 +121,8 @@ function hasKeyword(node: Node, keyword: string): boolean {
     const child = node.child(i);
     if (!child) continue;
     if (child.type === keyword && !child.isNamed) return true;
-    if (child.isNamed && child.type !== 'decorator') return false;
+    // `private async m()`, `override async m()`: modifiers come before the keyword
+    if (child.isNamed && child.type !== 'decorator' && child.type !== 'accessibility_modifier' && child.type !== 'override_modifier') return false;
   }
   return false;
 }

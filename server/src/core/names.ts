@@ -22,9 +22,10 @@ export type Binding =
   /**
    * `cls`: the name is the file's class declared there. What else is known of a plain local, for the
    * declared-type resolver (project/resolver.ts): its annotation's text, the expression assigned to it,
-   * or the iterable a `for` loop takes it from.
+   * or the iterable a `for` loop takes it from; `loops`: a name that several `for` loops of one scope
+   * bind (`for (const r of a)` … `for (const r of b)`), each valid inside its own loop.
    */
-  | { kind: 'local'; cls?: Node; declared?: string; value?: Node; iter?: Node };
+  | { kind: 'local'; cls?: Node; declared?: string; value?: Node; iter?: Node; loops?: Node[] };
 
 /** What some factory functions return, so methods on their results resolve. */
 const RETURNS: Record<string, string> = {
@@ -268,6 +269,12 @@ export class Names {
     if (!scope) this.scopes.set(fn, (scope = new Map()));
     const prev = scope.get(name);
     if (prev && !sameBinding(prev, b)) {
+      const loops = (x: Binding) => (x.kind === 'local' ? (x.loops ?? (x.iter ? [x.iter] : undefined)) : undefined);
+      const before = loops(prev);
+      if (before && b.kind === 'local' && b.iter && !b.value && !b.declared) {
+        scope.set(name, { kind: 'local', loops: [...before, b.iter] });
+        return;
+      }
       // Bound two different ways in one scope: we cannot tell which one a use sees.
       scope.set(name, { kind: 'local' });
       return;
@@ -515,7 +522,7 @@ function sameBinding(a: Binding, b: Binding): boolean {
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
   if (a.kind === 'object' && b.kind === 'object') return a.cls.id === b.cls.id;
   if (a.kind === 'local' && b.kind === 'local') {
-    return a.cls?.id === b.cls?.id && a.declared === b.declared && a.value?.id === b.value?.id && a.iter?.id === b.iter?.id;
+    return a.cls?.id === b.cls?.id && a.declared === b.declared && a.value?.id === b.value?.id && a.iter?.id === b.iter?.id && !a.loops && !b.loops;
   }
   return true;
 }

@@ -40,6 +40,8 @@ export interface CallTarget {
 }
 
 const MAX_DEPTH = 24;
+/** Return annotations that mean "the receiver's class" */
+const SELF_TYPES = new Set(['this', 'Self', 'typing.Self', 'typing_extensions.Self']);
 
 export class TypeResolver {
   private memo = new Map<number, Type | null>();
@@ -166,7 +168,7 @@ export class TypeResolver {
         return cls ? { kind: 'instance', cls } : undefined;
       }
       case 'identifier':
-        return this.identifier(node.text, fn);
+        return this.identifier(node.text, fn, node);
       case 'member_expression':
       case 'attribute': {
         const obj = node.childForFieldName('object');
@@ -181,7 +183,9 @@ export class TypeResolver {
       case 'subscript':
       case 'subscript_expression': {
         const t = this.typeOf(node.childForFieldName('value') ?? node.childForFieldName('object'), fn);
-        return t?.kind === 'array' ? t.of : undefined;
+        if (t?.kind === 'array') return t.of;
+        // `Repo[str]`: a generic class with its parameters is the class
+        return t?.kind === 'sym' && this.project.classOf(t.sym) ? t : undefined;
       }
       case 'new_expression': {
         const ctor = node.childForFieldName('constructor');
@@ -208,7 +212,7 @@ export class TypeResolver {
     }
   }
 
-  private identifier(name: string, fn: FnInfo | null): Type | undefined {
+  private identifier(name: string, fn: FnInfo | null, use?: Node): Type | undefined {
     if (this.python && (name === 'self' || name === 'cls')) {
       const found = this.names.lookupWithScope(name, fn);
       // `self` is the instance only as a method's own first parameter (or a closure's view of it)
@@ -247,8 +251,10 @@ export class TypeResolver {
         }
         if (b.declared) return this.fromText(b.declared, this.file);
         if (b.value) return this.typeOf(b.value, scope);
-        if (b.iter) {
-          const t = this.typeOf(b.iter, scope);
+        // one of several loops binding the name: the one whose body holds this use
+        const iter = b.iter ?? (use ? b.loops?.find((it) => it.parent && it.parent.startIndex <= use.startIndex && use.endIndex <= it.parent.endIndex) : undefined);
+        if (iter) {
+          const t = this.typeOf(iter, scope);
           return t?.kind === 'array' ? t.of : undefined;
         }
         // a module-level name the summary knows (a relative import, a typed module variable)
@@ -324,6 +330,12 @@ export class TypeResolver {
       }
       return undefined;
     }
+    if (callee.type === 'subscript' || callee.type === 'parenthesized_expression') {
+      // `Repo[str](db)`: a generic class called with its parameters
+      const t = this.typeOf(callee, fn);
+      const cls = t?.kind === 'sym' ? this.project.classOf(t.sym) : undefined;
+      return cls && this.python ? { fact: { line: cls.fact.line, async: false, generator: false }, file: cls.file, label: cls.name, result: { kind: 'instance', cls } } : undefined;
+    }
     if (callee.type !== 'member_expression' && callee.type !== 'attribute') return undefined;
     const obj = callee.childForFieldName('object');
     const prop = callee.childForFieldName(callee.type === 'attribute' ? 'attribute' : 'property')?.text;
@@ -346,10 +358,14 @@ export class TypeResolver {
       // a field holding a function type is not followed
       return undefined;
     }
-    return {
-      fact: found.method, file: found.owner.file, label: `${found.owner.name}.${prop}`,
-      result: this.returnOf(found.method, found.owner.file),
-    };
+    const method = found.method;
+    let result: Type | undefined;
+    if (method.returns && SELF_TYPES.has(method.returns.replace(/^['"]|['"]$/g, ''))) {
+      // `limit(): this` / `-> Self`: the receiver's own class, which may be a subclass of the owner
+      const self: Type = recv.kind === 'instance' ? recv : { kind: 'instance', cls: found.owner };
+      result = method.async ? { kind: 'promise', of: self } : self;
+    } else result = this.returnOf(method, found.owner.file);
+    return { fact: method, file: found.owner.file, label: `${found.owner.name}.${prop}`, result };
   }
 
   /** The library type of an expression, qualified, when declarations say it is one (`p: Path`, `Path(...)`, `base / "x"`). */

@@ -79,7 +79,8 @@ function promiseOf(ctx: RuleContext, expr: Node, fn: FnInfo | null, receiver = f
   }
   if (expr.type !== 'call_expression') return undefined;
   const own = calledFunction(expr, fn, ctx.names);
-  if (own) return returnsPromise(own) ? { label: `${own.name ?? 'anonymous'}()`, name: own.name ?? undefined, handled: false } : undefined;
+  if (own && returnsPromise(own)) return { label: `${own.name ?? 'anonymous'}()`, name: own.name ?? undefined, handled: false };
+  // a sync function of the file may still declare a promise (`function later(): Promise<T>`): types answer below
   const name = ctx.callee(expr, fn);
   if (name && isPromiseApi(name, receiver)) return { label: `${name}()`, name, handled: false };
   // a method or function declared async, or to return a promise, reached through declared types (any file)

@@ -90,7 +90,7 @@ function coroutineTarget(ctx: RuleContext, call: PyCall, asyncMethodNames: Reado
   if (!last) return undefined;
   if (call.bare) {
     const own = ctx.names.resolveFunction(last, fn);
-    if (own) return returnsPromise(own) ? { name: last, label: last, future: false } : undefined;
+    if (own && returnsPromise(own)) return { name: last, label: last, future: false };
   } else if (asyncMethodNames.has(last)) {
     // `self.flush()`: a method of the class whose method encloses the call
     const own = functionOf(call.callee, fn, ctx.names);
