@@ -337,11 +337,15 @@ export class ProjectIndex {
         const target = this.resolveModule(file, spec);
         return target ? { kind: 'module', file: target } : { kind: 'lib', name: spec };
       }
+      // `from pkg import name`: the package's own binding first (its __init__ may rebind a submodule's
+      // name to a function, as `from .retry import retry` does), then the submodule
+      const target = this.resolveModule(file, imp.module);
+      const declared = target ? this.lookupLocal(target, imp.name, seen) : undefined;
+      if (declared) return declared;
       const sub = this.resolveModule(file, joinPy(imp.module, imp.name));
       if (sub) return { kind: 'module', file: sub };
-      const target = this.resolveModule(file, imp.module);
       if (!target) return imp.module.startsWith('.') ? undefined : { kind: 'lib', name: `${imp.module}.${imp.name}` };
-      return this.lookupLocal(target, imp.name, seen);
+      return undefined;
     }
     const target = this.resolveModule(file, imp.module);
     const lib = normaliseLibModule(imp.module);
