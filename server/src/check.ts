@@ -200,7 +200,20 @@ export function checkFile(file: string, settings: AnalysisSettings): FileResult 
 
 const WORKER_THRESHOLD = 64;
 
-export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string): Promise<CheckResult> {
+export interface CheckOptions {
+  /** false: each file alone, its imports unresolved (the analysis before the project index; for comparison) */
+  project?: boolean;
+}
+
+/** A project of one file: what `project: false` analyses against. */
+function isolated(p: Parsed): ProjectIndex {
+  const project = new ProjectIndex(emptyLayout([path.dirname(p.file)]));
+  project.set(p.file, summaryKey(p.summary), p.summary);
+  return project;
+}
+
+export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const alone = options.project === false;
   const started = performance.now();
   const { files, problems, configs } = collectFiles(paths);
   const roots = paths.map((p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? path.dirname(path.resolve(p)) : path.resolve(p)));
@@ -208,13 +221,13 @@ export async function check(paths: string[], settings: AnalysisSettings, workerS
   let results: FileResult[];
   const workers = Math.min(os.availableParallelism?.() ?? os.cpus().length, 8);
   if (workerScript && files.length >= WORKER_THRESHOLD && workers > 1) {
-    results = await checkInWorkers(files, settings, layout, workerScript, workers);
+    results = await checkInWorkers(files, settings, layout, workerScript, workers, alone);
   } else {
     await initParsers();
     const project = new ProjectIndex(layout);
     const { parsed, failed } = parseAll(files.map((f) => path.resolve(f)));
     for (const p of parsed) project.set(p.file, summaryKey(p.summary), p.summary);
-    const byFile = new Map<string, FileResult>([...failed, ...parsed.map((p) => analyzeParsed(p, settings, project))].map((r) => [r.file, r]));
+    const byFile = new Map<string, FileResult>([...failed, ...parsed.map((p) => analyzeParsed(p, settings, alone ? isolated(p) : project))].map((r) => [r.file, r]));
     results = files.map((f) => ({ ...byFile.get(path.resolve(f))!, file: f }));
   }
   const findings: FileFinding[] = [];
@@ -238,6 +251,8 @@ export interface WorkerJob {
   layout: ProjectLayout;
   /** the language server's index: send the summaries and stop */
   summariesOnly?: boolean;
+  /** analyse each file alone, with no exchange of summaries */
+  alone?: boolean;
 }
 export type WorkerReply =
   | { summaries: [file: string, key: string, summary: ModuleSummary][] }
@@ -245,7 +260,7 @@ export type WorkerReply =
   | { error: string };
 export interface WorkerProject { summaries: [file: string, key: string, summary: ModuleSummary][] }
 
-function checkInWorkers(files: string[], settings: AnalysisSettings, layout: ProjectLayout, script: string, count: number): Promise<FileResult[]> {
+function checkInWorkers(files: string[], settings: AnalysisSettings, layout: ProjectLayout, script: string, count: number, alone: boolean): Promise<FileResult[]> {
   const chunks: string[][] = Array.from({ length: count }, () => []);
   files.forEach((f, i) => chunks[i % count].push(path.resolve(f)));
   const live = chunks.filter((c) => c.length > 0);
@@ -255,7 +270,7 @@ function checkInWorkers(files: string[], settings: AnalysisSettings, layout: Pro
   const done = Promise.all(
     live.map(
       (chunk) => new Promise<FileResult[]>((resolve, reject) => {
-        const job: WorkerJob = { files: chunk, settings, layout };
+        const job: WorkerJob = { files: chunk, settings, layout, alone };
         const w = new Worker(script, { workerData: job, argv: ['--check-worker'] });
         started.push(w);
         w.on('message', (reply: WorkerReply) => {
@@ -284,6 +299,10 @@ export async function runCheckWorker(
   try {
     await initParsers();
     const { parsed, failed } = parseAll(job.files);
+    if (job.alone) {
+      reply({ results: [...failed, ...parsed.map((p) => analyzeParsed(p, job.settings, isolated(p)))] });
+      return;
+    }
     if (job.summariesOnly) {
       for (const p of parsed) p.tree.delete();
       reply({ summaries: parsed.map((p) => [p.file, summaryKey(p.summary), p.summary]) });
