@@ -146,3 +146,135 @@ describe('rule pages: every Bad/Good block runs and the analyser agrees with it'
     });
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Hover examples
+
+/** Ray and xoscar are not installed on this machine; issue 13 brings the project's Python environment. */
+const NEEDS_PROJECT_PYTHON = [
+  'ray.init', 'ray.shutdown', 'ray.remote', 'ray.remote_function.RemoteFunction.remote', 'ray.get', 'ray.put', 'ray.wait', 'ray.kill',
+  'ray.get_actor', 'ray.ObjectRef',
+  'xoscar.Actor', 'xoscar.StatelessActor', 'xoscar.create_actor', 'xoscar.ActorRef', 'xoscar.ActorRef.send', 'xoscar.Actor.__post_create__',
+  'xoscar.Actor.__pre_destroy__', 'xoscar.destroy_actor', 'xoscar.create_actor_pool',
+];
+const NEEDS_PROJECT_PYTHON_WHY = "needs the project's Python environment with ray and xoscar (issue 13)";
+
+/** Examples of APIs newer than the oldest Node the extension supports (package.json engines: >=20). */
+const NEEDS_NODE: Record<string, number> = { 'Promise.withResolvers': 22 };
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
+/** The context file of each knowledge-base topic, under test/fixtures/examples/hover. */
+const TOPIC_CONTEXT: Record<string, string> = {
+  'threading': 'threading.py',
+  'multiprocessing': 'multiprocessing.py',
+  'concurrent.futures': 'concurrent.futures.py',
+  'subprocess': 'subprocess.py',
+  'asyncio': 'asyncio.py',
+  'Python syntax and builtins': 'python-syntax.py',
+  'Promise': 'promise.mjs',
+  'JavaScript syntax': 'js-syntax.mjs',
+  'timers and timers/promises': 'timers.mjs',
+  'worker_threads': 'worker_threads.mjs',
+  'child_process': 'child_process.mjs',
+  'cluster, shared memory, Atomics, AbortController, events, fs': 'node-misc.mjs',
+};
+
+/**
+ * Lines run right after an example, at its indentation: calls of what it only defines, waits for
+ * what it starts, and checks of what it claims.
+ */
+const AFTER: Record<string, string[]> = {
+  'asyncio.Event': ['await asyncio.wait_for(consumer(), 5)'],
+  'asyncio.Semaphore': ['print(await fetch(url))'],
+  'asyncio.AbstractEventLoop': ["assert await asyncio.wait_for(queue.get(), 5) == 'job'"],
+  'asyncio.Task.add_done_callback': ['await task', 'assert not background'],
+  'asyncio.Task': ['await task', 'assert not tasks'],
+  'python:async def': ['print(await fetch("https://example.invalid/"))'],
+  'python:yield': ['assert list(chunks([1, 2, 3], 2)) == [[1, 2], [3]]'],
+  'python:async generator': ['pass', 'async for i in ticks(0):', '    pass'],
+  'threading.Event': ['worker()'],
+  'threading.RLock': ['outer()'],
+  'threading.Barrier': ['threads = [threading.Thread(target=step) for _ in range(3)]', 'for th in threads:', '    th.start()', 'for th in threads:', '    th.join(5)', 'assert not any(th.is_alive() for th in threads)'],
+  'threading.local': ['handle(req)', 'assert ctx.user == "ann"'],
+  'threading.Thread.daemon': ['t.join()'],
+  'multiprocessing.Process.start': ["if __name__ == '__main__':", '    p.join()', '    assert p.exitcode == 0'],
+  'multiprocessing.Queue': ['p.join()', "assert item == 'item'"],
+  'multiprocessing.Pipe': ['p.join()'],
+  'multiprocessing.get_context': ["if __name__ == '__main__':", '    p.start()', "    assert q.get(timeout=20) == 'done'", '    p.join()'],
+  'multiprocessing.Lock': ["if __name__ == '__main__':", '    for p in procs:', '        p.start()', '    for p in procs:', '        p.join()'],
+  'Promise': ['await ready;'],
+  'Promise.allSettled': ['assert.equal(failed.length, 0, JSON.stringify(results));'],
+  'Promise.prototype.catch': [],
+  'js:async': ['console.log(await load(1));'],
+  'js:yield': ['const it = ids();', 'assert.equal(it.next().value, 0);', 'assert.equal(it.next().value, 1);'],
+  'js:for await': ["console.log(hash.digest('hex'));"],
+  'setInterval': ['clearInterval(id);'],
+  'worker_threads.Worker': ["await once(w, 'exit');"],
+  'worker_threads.Worker.postMessage': ["await once(w, 'message');"],
+  'worker_threads.MessageChannel': ['port1.close();'],
+  'child_process.fork': ["await once(child, 'exit');"],
+  'child_process.spawn': ["await once(p, 'close');"],
+  'child_process.ChildProcess': ["await once(child, 'exit');"],
+};
+
+const ALL_ENTRIES = KB_FILES.flatMap((f) => f.entries.map((entry) => ({ entry, file: f })));
+
+/** test/fixtures/examples/hover/entries/<id> when the entry has its own context, else its topic's. */
+function contextFile(entry: KbEntry, topic: string): string {
+  const own = fs.readdirSync(path.join(HOVER_CONTEXTS, 'entries')).find((f) => f.replace(/\.(py|mjs|cjs)$/, '') === entry.id.replace(/\//g, '_'));
+  if (own) return path.join('entries', own);
+  const byTopic = TOPIC_CONTEXT[topic];
+  assert.ok(byTopic, `no context for the topic '${topic}': add one to TOPIC_CONTEXT`);
+  return byTopic;
+}
+
+/** The example, and what runs after it, at the indentation of the context's `@example` line; JS imports go to the top. */
+function splice(context: string, entry: KbEntry): string {
+  const lines = context.split('\n');
+  const at = lines.findIndex((l) => /^\s*(#|\/\/) @example\s*$/.test(l));
+  assert.ok(at >= 0, 'the context has no @example line');
+  const indent = /^\s*/.exec(lines[at])![0];
+  const imports = entry.example.filter((l) => /^import\s/.test(l));
+  const body = [...entry.example.filter((l) => !/^import\s/.test(l)), ...(AFTER[entry.id] ?? [])].map((l) => (l ? indent + l : l));
+  return [...imports, ...lines.slice(0, at), ...body, ...lines.slice(at + 1)].join('\n');
+}
+
+describe('hover examples: every one runs', { concurrency: 4 }, () => {
+  test('every example is run or listed with the reason it cannot run here', () => {
+    const ids = new Set(ALL_ENTRIES.map((e) => e.entry.id));
+    for (const id of [...NEEDS_PROJECT_PYTHON, ...Object.keys(NEEDS_NODE), ...Object.keys(AFTER)]) assert.ok(ids.has(id), `${id} is listed here but has no entry`);
+    const unlisted = ALL_ENTRIES.filter(({ entry, file }) => /^(ray|xoscar)$/.test(file.topic) && !NEEDS_PROJECT_PYTHON.includes(entry.id)).map((e) => e.entry.id);
+    assert.deepEqual(unlisted, [], 'a Ray or xoscar example neither runs nor is listed');
+    const ran = ALL_ENTRIES.length - NEEDS_PROJECT_PYTHON.length;
+    assert.ok(ran >= 130, `only ${ran} examples run`);
+  });
+
+  for (const { entry, file } of ALL_ENTRIES) {
+    if (NEEDS_PROJECT_PYTHON.includes(entry.id)) {
+      test(`${entry.id}`, { skip: NEEDS_PROJECT_PYTHON_WHY }, () => {});
+      continue;
+    }
+    const needs = NEEDS_NODE[entry.id];
+    test(entry.id, { skip: needs && NODE_MAJOR < needs ? `needs Node ${needs}+ (this is Node ${process.versions.node})` : false }, async () => {
+      const rel = contextFile(entry, file.topic);
+      const program = splice(fs.readFileSync(path.join(HOVER_CONTEXTS, rel), 'utf8'), entry);
+      const ext = path.extname(rel);
+      const dir = scratchDir('hover', { ...STAND_INS, 'big.json': '{"rows": []}\n' });
+      try {
+        for (const f of ['stand-ins.mjs', 'hash.js', 'worker.js', 'check.py']) fs.copyFileSync(path.join(HOVER_CONTEXTS, f), path.join(dir, f));
+        const main = `example${ext}`;
+        fs.writeFileSync(path.join(dir, main), program);
+        const env = { PATH: `${path.join(HOVER_CONTEXTS, 'bin')}${path.delimiter}${process.env.PATH}` };
+        const run = ext === '.py'
+          ? await runProgram('python3', [main], { cwd: dir, env, timeoutMs: 30_000 })
+          : await runProgram(process.execPath, [main], { cwd: dir, env, timeoutMs: 30_000 });
+        const why = `${describeRun(run)}\n--- program (${rel})\n${program}`;
+        assert.ok(!run.timedOut, `did not finish in time\n${why}`);
+        assert.equal(run.code, 0, why);
+        assert.doesNotMatch(run.stderr, /Traceback|Error|Warning/, `the example runs cleanly\n${why}`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
