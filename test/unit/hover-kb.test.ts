@@ -248,3 +248,27 @@ test('resolveHoverLanguage', () => {
   assert.equal(resolveHoverLanguage('en', 'zh-cn'), 'en');
   assert.equal(resolveHoverLanguage('zh-cn', 'en'), 'zh-cn');
 });
+
+test('the counterparts added in the review resolve from code: loop.call_soon, asyncio.create_subprocess_*, subprocess.run', () => {
+  const src = [
+    'import asyncio, subprocess',
+    'async def main():',
+    '    loop = asyncio.get_running_loop()',
+    '    loop.call_soon(print)',
+    '    await asyncio.create_subprocess_shell("ls")',
+    '    subprocess.check_output(["ls"])',
+    '',
+  ].join('\n');
+  const tree = parse('python', src);
+  try {
+    const analysis = prepare('python', tree);
+    const at = (line: number, character: number) => hoverAt('python', tree, analysis, { line, character }, 'en')?.markdown.split('\n')[0];
+    assert.equal(at(3, 10), '**`asyncio.AbstractEventLoop.call_soon`** · Python');
+    assert.equal(at(4, 20), '**`asyncio.create_subprocess_exec`** · Python');
+    assert.equal(at(5, 17), '**`subprocess.run`** · Python');
+  } finally {
+    tree.delete();
+  }
+  const micro = renderEntry(knowledgeBase().byId.get('queueMicrotask')!.entry, 'en');
+  assert.match(micro, /Compare with: `asyncio\.AbstractEventLoop\.call_soon` \(Python\)/);
+});
