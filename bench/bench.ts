@@ -4,6 +4,8 @@
  *    lines per second; and the bare tree-sitter parse of the same files, the floor.
  *  - whole-file analysis vs bare parse, per file, as a ratio.
  *  - the server: didChange -> diagnostics on a 5,000-line file, p50 and p95 over 100 edits.
+ *  - await-in-loop on a corpus of awaiting loops of every shape it excludes: findings with each
+ *    exclusion off (before) and on (after).
  * Harness overheads are printed by bench/harness.ts when it exists.
  */
 import * as fs from 'node:fs';
@@ -16,7 +18,9 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { initParsers, parse, type Grammar } from '../server/src/core/parser';
 import { analyzeTree, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
-import { pythonModule, tsModule } from './corpus';
+import { pythonModule, tsModule, awaitLoopModule, AWAIT_LOOP_KINDS } from './corpus';
+import { EXCLUSIONS, awaitInLoopOptions } from '../server/src/core/rules/await-in-loop';
+import { analyzeText } from '../server/src/core/engine';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -131,11 +135,32 @@ async function benchServer(): Promise<void> {
   conn.dispose();
 }
 
+function benchAwaitInLoop(): void {
+  const files: { g: Grammar; text: string }[] = [];
+  for (let i = 0; i < 200; i++) files.push({ g: i % 2 ? 'typescript' : 'python', text: awaitLoopModule(i, 20, i % 2 === 0) });
+  const count = () => files.reduce((n, f) => n + analyzeText(f.g, f.text).findings.filter((x) => x.rule === 'await-in-loop').length, 0);
+  const loops = files.reduce((n, f) => n + f.text.split('\n').filter((l) => /^\s*for\b/.test(l)).length, 0);
+  // The generator draws one loop shape per function; count how many are per-item work that should be reported.
+  const independent = files.reduce((n, f) => n + (f.text.match(/(independent_\d+|independent\d+)\(/g) ?? []).length, 0);
+  awaitInLoopOptions.disabled = new Set(EXCLUSIONS);
+  const none = count();
+  awaitInLoopOptions.disabled = new Set();
+  const all = count();
+  console.log(`await-in-loop on ${files.length} generated files, ${loops} loops (${AWAIT_LOOP_KINDS.length} shapes, ${independent} per-item loops that should be reported):`);
+  console.log(`  no exclusion: ${none} findings; all exclusions: ${all} findings`);
+  for (const e of EXCLUSIONS) {
+    awaitInLoopOptions.disabled = new Set([e]);
+    console.log(`  ${e.padEnd(16)} before (off) ${count()}  after (on) ${all}`);
+  }
+  awaitInLoopOptions.disabled = new Set();
+}
+
 async function main(): Promise<void> {
   await initParsers();
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
   const dir = corpus();
   try {
+    benchAwaitInLoop();
     benchCheck(dir);
     benchParseVsAnalysis(dir);
     await benchServer();
