@@ -7,6 +7,8 @@
  *  - check on a generated 3,500-file TS workspace with cross-file classes (bench/corpus.ts).
  *  - recall of floating-promise / unawaited-coroutine on await-removal mutations of generated
  *    multi-file workspaces (bench/recall.ts). BENCH_ONLY=recall runs this section alone; BENCH_ONLY=index the project index's.
+ *  - await-in-loop on a corpus of awaiting loops of every shape it excludes: findings with each
+ *    exclusion off (before) and on (after).
  * Harness overheads are printed by bench/harness.ts when it exists.
  */
 import * as fs from 'node:fs';
@@ -20,9 +22,10 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { pathToFileURL } from 'node:url';
 import { initParsers, parse, type Grammar } from '../server/src/core/parser';
-import { analyzeTree, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
-import { pythonModule, tsModule, generateLargeTsWorkspace } from './corpus';
+import { analyzeTree, analyzeText, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
+import { pythonModule, tsModule, generateLargeTsWorkspace, awaitLoopModule, AWAIT_LOOP_KINDS } from './corpus';
 import { benchRecall } from './recall';
+import { EXCLUSIONS, awaitInLoopOptions } from '../server/src/core/rules/await-in-loop';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -220,6 +223,26 @@ async function benchServer(): Promise<void> {
   conn.dispose();
 }
 
+function benchAwaitInLoop(): void {
+  const files: { g: Grammar; text: string }[] = [];
+  for (let i = 0; i < 200; i++) files.push({ g: i % 2 ? 'typescript' : 'python', text: awaitLoopModule(i, 20, i % 2 === 0) });
+  const count = () => files.reduce((n, f) => n + analyzeText(f.g, f.text).findings.filter((x) => x.rule === 'await-in-loop').length, 0);
+  const loops = files.reduce((n, f) => n + f.text.split('\n').filter((l) => /^\s*for\b/.test(l)).length, 0);
+  // The generator draws one loop shape per function; count how many are per-item work that should be reported.
+  const independent = files.reduce((n, f) => n + (f.text.match(/(independent_\d+|independent\d+)\(/g) ?? []).length, 0);
+  awaitInLoopOptions.disabled = new Set(EXCLUSIONS);
+  const none = count();
+  awaitInLoopOptions.disabled = new Set();
+  const all = count();
+  console.log(`await-in-loop on ${files.length} generated files, ${loops} loops (${AWAIT_LOOP_KINDS.length} shapes, ${independent} per-item loops that should be reported):`);
+  console.log(`  no exclusion: ${none} findings; all exclusions: ${all} findings`);
+  for (const e of EXCLUSIONS) {
+    awaitInLoopOptions.disabled = new Set([e]);
+    console.log(`  ${e.padEnd(16)} before (off) ${count()}  after (on) ${all}`);
+  }
+  awaitInLoopOptions.disabled = new Set();
+}
+
 async function main(): Promise<void> {
   await initParsers();
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
@@ -227,6 +250,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'index') return benchLargeTsWorkspace();
   const dir = corpus();
   try {
+    benchAwaitInLoop();
     benchCheck(dir);
     benchParseVsAnalysis(dir);
     await benchServer();

@@ -181,3 +181,58 @@ export function generateLargeTsWorkspace(dir: string, files: number): void {
   }
   for (const [f, lines] of barrels) write(`src/${f}/index.ts`, lines.join('\n') + '\n');
 }
+
+/**
+ * Loops that await, in the shapes real code has them: per-item work that could run together
+ * (`independent`) and one family of loops for each of await-in-loop's exclusions. The bench counts
+ * the rule's findings on these with each exclusion turned off and on.
+ */
+const AWAIT_LOOPS: Record<string, { py: string[]; ts: string[] }> = {
+  independent: {
+    py: ['    for url in urls:', '        pages.append(await client.get(url))'],
+    ts: ['  for (const url of urls) {', '    pages.push(await client.get(url));', '  }'],
+  },
+  'not-per-item': {
+    py: ['    for _ in urls:', '        await refresh_token()'],
+    ts: ['  for (const _url of urls) {', '    await refreshToken();', '  }'],
+  },
+  'already-running': {
+    py: ['    tasks = [asyncio.create_task(client.get(u)) for u in urls]', '    for t in tasks:', '        pages.append(await t)'],
+    ts: ['  const pending = urls.map((u) => client.get(u));', '  for (const p of pending) {', '    pages.push(await p);', '  }'],
+  },
+  'same-receiver': {
+    py: ['    for url in urls:', '        writer.write(url.encode())', '        await writer.drain()', '    for url in urls:', '        await queue.put(url)'],
+    ts: ['  for (const url of urls) {', '    await socket.send(url);', '  }', '  for (const url of urls) {', '    await queryRunner.query("INSERT", [url]);', '  }'],
+  },
+  'stops-on-result': {
+    py: ['    for url in urls:', '        page = await client.get(url)', '        if page.ok:', '            return page'],
+    ts: ['  for (const url of urls) {', '    const page = await client.get(url);', '    if (page.ok) return page;', '  }'],
+  },
+  retry: {
+    py: ['    for attempt in range(3):', '        try:', '            pages.append(await client.get(urls[attempt]))', '        except OSError:', '            pass'],
+    ts: ['  for (let attempt = 0; attempt < 3; attempt++) {', '    try {', '      pages.push(await client.get(urls[attempt]));', '    } catch {', '      console.log("again");', '    }', '  }'],
+  },
+  'step-callables': {
+    py: ['    for step in steps:', '        await step(urls)'],
+    ts: ['  for (const step of steps) {', '    await step(urls);', '  }'],
+  },
+  'carried-state': {
+    py: ['    cursor = None', '    for url in urls:', '        cursor = await client.get(url, after=cursor)'],
+    ts: ['  let cursor = "";', '  for (const url of urls) {', '    cursor = await client.get(url + cursor);', '  }'],
+  },
+};
+
+export const AWAIT_LOOP_KINDS = Object.keys(AWAIT_LOOPS);
+
+export function awaitLoopModule(seed: number, functions: number, python: boolean): string {
+  const r = rng(seed);
+  const out = python ? ['import asyncio', ''] : ['declare const client: { get(u: string): Promise<{ ok: boolean }> };', 'declare const socket: { send(m: string): Promise<void> };',
+    'declare const queryRunner: { query(sql: string, args: unknown[]): Promise<void> };', 'declare function refreshToken(): Promise<void>;', ''];
+  for (let i = 0; i < functions; i++) {
+    const kind = AWAIT_LOOP_KINDS[Math.floor(r() * AWAIT_LOOP_KINDS.length)];
+    const body = AWAIT_LOOPS[kind][python ? 'py' : 'ts'];
+    if (python) out.push(`async def ${kind.replace(/-/g, '_')}_${i}(client, urls, writer, queue, steps):`, '    pages = []', ...body, '    return pages', '');
+    else out.push(`export async function ${kind.replace(/-/g, '_')}${i}(urls: string[], steps: ((u: string[]) => Promise<void>)[]) {`, '  const pages: unknown[] = [];', ...body, '  return pages;', '}', '');
+  }
+  return out.join('\n') + '\n';
+}

@@ -102,7 +102,7 @@ export function analyzeTree(
 ): AnalysisResult {
   const family = familyOf(grammar);
   const { index, names, types } = prepared ?? prepare(grammar, tree, text);
-  const suppressions = findSuppressions(text, family);
+  const suppressions = findSuppressions(tree.rootNode, text, family);
   const ignore = new Set(settings.ignore);
   const findings: Finding[] = [];
   const failures: AnalysisResult['failures'] = [];
