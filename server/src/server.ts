@@ -9,7 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { initParsers, grammarForLanguageId, ParseTimeout } from './core/parser';
+import { initParsers, grammarForLanguageId, ParseTimeout, BudgetExceeded } from './core/parser';
 import { analyzeTree, sizeCap } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
@@ -127,12 +127,12 @@ export function startServer(connection: Connection): void {
       failedRules = result.failures.map((f) => f.rule);
       for (const f of result.failures) connection.console.error(`rule ${f.rule} failed on ${uri}: ${f.error}`);
     } catch (err) {
-      if (err instanceof ParseTimeout || err instanceof SkipFile) {
+      if (err instanceof ParseTimeout || err instanceof SkipFile || err instanceof BudgetExceeded) {
         skipped = err.message;
       } else {
         skipped = `analysis failed: ${err instanceof Error ? err.message : String(err)}`;
+        connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
       }
-      connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
     }
     // A newer version arrived while we worked: its own analysis will publish.
     if (docs.get(uri) !== doc || doc.version !== version) return;
@@ -197,7 +197,10 @@ export function startServer(connection: Connection): void {
             range = found.range;
           }
         } catch (err) {
-          connection.console.error(`hover failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+          // A version too costly to analyse has said so once, in its analysis status.
+          if (!(err instanceof ParseTimeout || err instanceof BudgetExceeded)) {
+            connection.console.error(`hover failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+          }
         }
       }
     }
@@ -221,7 +224,9 @@ export function startServer(connection: Connection): void {
     try {
       runnables = findRunnables(doc.grammar, doc.text, doc.currentTree());
     } catch (err) {
-      connection.console.error(`code lenses failed on ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!(err instanceof ParseTimeout || err instanceof BudgetExceeded)) {
+        connection.console.error(`code lenses failed on ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+      }
       return [];
     }
     return runnables
