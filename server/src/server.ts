@@ -9,7 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { initParsers, grammarForLanguageId, grammarForPath, ParseTimeout } from './core/parser';
+import { initParsers, grammarForLanguageId, grammarForPath, ParseTimeout, BudgetExceeded } from './core/parser';
 import { analyzeTree, sizeCap } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
@@ -94,8 +94,8 @@ export function startServer(connection: Connection): void {
 
   /** The workspace's project index, in the background; open documents are analysed again when it is ready. */
   async function buildIndex(): Promise<void> {
-    await parsersReady;
-    if (roots.length === 0) return;
+    // without grammars there is nothing to index; that failure is reported where it happens
+    if (roots.length === 0 || !(await parsersReady.then(() => true, () => false))) return;
     const started = performance.now();
     const progress = workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     progress?.begin('Concurrency Lens: indexing', 0, 'reading the workspace', false);
@@ -123,7 +123,7 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
-    await parsersReady;
+    if (!(await parsersReady.then(() => true, () => false))) return;
     for (const change of changes) {
       const file = uriPath(change.uri);
       if (!file) continue;
@@ -197,12 +197,12 @@ export function startServer(connection: Connection): void {
       failedRules = result.failures.map((f) => f.rule);
       for (const f of result.failures) connection.console.error(`rule ${f.rule} failed on ${uri}: ${f.error}`);
     } catch (err) {
-      if (err instanceof ParseTimeout || err instanceof SkipFile) {
+      if (err instanceof ParseTimeout || err instanceof SkipFile || err instanceof BudgetExceeded) {
         skipped = err.message;
       } else {
         skipped = `analysis failed: ${err instanceof Error ? err.message : String(err)}`;
+        connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
       }
-      connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
     }
     // A newer version arrived while we worked: its own analysis will publish.
     if (docs.get(uri) !== doc || doc.version !== version) return;
@@ -240,7 +240,7 @@ export function startServer(connection: Connection): void {
     const file = uriPath(td.uri);
     if (closing && file) {
       // back to what the disk says; if that declares something else, dependents see it
-      void parsersReady.then(() => { if (workspace.closed(file)) refreshDependents(file); });
+      parsersReady.then(() => { if (workspace.closed(file)) refreshDependents(file); }).catch((err: unknown) => connection.console.error(`index update failed: ${String(err)}`));
     } else if (closing?.file) workspace.project.delete(closing.file);
     settingsCache.delete(td.uri);
     lastFindings.delete(td.uri);
@@ -275,7 +275,10 @@ export function startServer(connection: Connection): void {
             range = found.range;
           }
         } catch (err) {
-          connection.console.error(`hover failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+          // A version too costly to analyse has said so once, in its analysis status.
+          if (!(err instanceof ParseTimeout || err instanceof BudgetExceeded)) {
+            connection.console.error(`hover failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+          }
         }
       }
     }
@@ -299,7 +302,9 @@ export function startServer(connection: Connection): void {
     try {
       runnables = findRunnables(doc.grammar, doc.text, doc.currentTree());
     } catch (err) {
-      connection.console.error(`code lenses failed on ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!(err instanceof ParseTimeout || err instanceof BudgetExceeded)) {
+        connection.console.error(`code lenses failed on ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+      }
       return [];
     }
     return runnables

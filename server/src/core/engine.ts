@@ -2,7 +2,7 @@
  * The analysis core: text in, findings out. Pure: no vscode, no LSP, no file system.
  * The LSP server, the CLI and the tests are adapters over `analyzeText` / `analyzeTree`.
  */
-import { parse, familyOf, ParseTimeout, type Grammar, type Tree, type Node } from './parser';
+import { parse, familyOf, checkNesting, ParseTimeout, BudgetExceeded, type Grammar, type Tree, type Node } from './parser';
 import { buildIndex, type FileIndex, type FnInfo } from './fileindex';
 import { Names } from './names';
 import { RULES } from './rules';
@@ -86,7 +86,11 @@ export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSe
     throw err;
   }
   try {
+    checkNesting(tree);
     return analyzeTree(grammar, text, tree, settings, place ? prepare(grammar, tree, text, place) : undefined, started);
+  } catch (err) {
+    if (err instanceof BudgetExceeded) return { findings: [], failures: [], skipped: err.message, ms: performance.now() - started };
+    throw err;
   } finally {
     tree.delete();
   }

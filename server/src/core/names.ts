@@ -145,52 +145,66 @@ export class Names {
     return b?.kind === 'function' ? b.fn : undefined;
   }
 
-  /** Qualified name of an expression, or undefined when it is local or unknown. */
+  /**
+   * Qualified name of an expression, or undefined when it is local or unknown. Walks down the
+   * chain of objects and callees in a loop, not by recursion, and remembers each call's answer:
+   * a chain of 2,500 `.then(x => x)` is as deep as it is long, and every call in it is asked.
+   */
   qualify(node: Node | null, fn: FnInfo | null): string | undefined {
-    if (!node) return undefined;
-    switch (node.type) {
-      case 'identifier':
-      case 'shorthand_property_identifier': {
-        const b = this.lookup(node.text, fn);
-        if (!b) return node.text;
-        if (b.kind === 'import') return b.target;
-        if (b.kind === 'instance') return b.type;
-        return undefined;
+    // What to apply, innermost last, to the value found at the bottom of the chain.
+    const steps: ({ member: string } | { call: Node })[] = [];
+    let q: string | undefined;
+    for (let n = node; ;) {
+      if (!n) { q = undefined; break; }
+      if (n.type === 'call' || n.type === 'call_expression' || n.type === 'new_expression') {
+        const known = this.qualified.get(n.id)?.get(fn);
+        if (known !== undefined || this.qualified.get(n.id)?.has(fn)) { q = known; break; }
+        const callee = n.childForFieldName(n.type === 'new_expression' ? 'constructor' : 'function');
+        if (callee?.type === 'identifier' && callee.text === 'require') { q = this.requireTarget(n); break; }
+        steps.push({ call: n });
+        n = callee;
+        continue;
       }
-      case 'this':
-        return undefined;
-      case 'attribute':
-      case 'member_expression': {
-        const obj = node.childForFieldName('object');
-        const prop = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property');
-        if (!obj || !prop) return undefined;
+      if (n.type === 'identifier' || n.type === 'shorthand_property_identifier') {
+        const b = this.lookup(n.text, fn);
+        q = !b ? n.text : b.kind === 'import' ? b.target : b.kind === 'instance' ? b.type : undefined;
+        break;
+      }
+      if (n.type === 'attribute' || n.type === 'member_expression') {
+        const obj = n.childForFieldName('object');
+        const prop = n.childForFieldName(n.type === 'attribute' ? 'attribute' : 'property');
+        if (!obj || !prop) { q = undefined; break; }
         if (this.index.family === 'python' && obj.type === 'identifier' && obj.text === 'self' && fn?.classNode) {
           const t = this.selfAttrs.get(fn.classNode)?.get(prop.text);
-          if (t) return t;
+          if (t) { q = t; break; }
         }
-        const base = this.qualify(obj, fn);
-        if (!base) return undefined;
-        return member(base, prop.text);
+        steps.push({ member: prop.text });
+        n = obj;
+        continue;
       }
-      case 'call':
-      case 'call_expression':
-      case 'new_expression': {
-        const callee = node.childForFieldName(node.type === 'new_expression' ? 'constructor' : 'function');
-        if (callee?.type === 'identifier' && callee.text === 'require') return this.requireTarget(node);
-        const q = this.qualify(callee, fn);
-        return q ? (RETURNS[q] ?? q) : undefined;
+      if (['await', 'await_expression', 'parenthesized_expression', 'as_expression', 'non_null_expression'].includes(n.type)) {
+        n = n.namedChild(0);
+        continue;
       }
-      case 'await':
-      case 'await_expression':
-      case 'parenthesized_expression':
-        return this.qualify(node.namedChild(0), fn);
-      case 'as_expression':
-      case 'non_null_expression':
-        return this.qualify(node.namedChild(0), fn);
-      default:
-        return undefined;
+      q = undefined; // `this` and everything else: local or unknown
+      break;
     }
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const step = steps[i];
+      if ('member' in step) {
+        q = q ? member(q, step.member) : undefined;
+      } else {
+        q = q ? (RETURNS[q] ?? q) : undefined;
+        let byFn = this.qualified.get(step.call.id);
+        if (!byFn) this.qualified.set(step.call.id, (byFn = new Map()));
+        byFn.set(fn, q);
+      }
+    }
+    return q;
   }
+
+  /** qualify's answers for call nodes, by node id and the function asked from */
+  private qualified = new Map<number, Map<FnInfo | null, string | undefined>>();
 
   /**
    * The callee of a call node, qualified; worked out once per call however many rules ask
