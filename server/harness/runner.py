@@ -378,13 +378,19 @@ class RayHarness:
         self.address = opts.get("address") or os.environ.get("RAY_ADDRESS") or None
         started = time.perf_counter()
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
-        if self.address:
-            ray.init(address=self.address, **quiet)
-        else:
-            # Task events reach ray.timeline() after this interval (default 1 s): short, so the trace has them at the end.
-            os.environ.setdefault("RAY_task_events_report_interval_ms", "100")
-            ray.init(address="local", include_dashboard=False, num_cpus=opts.get("cpus") or os.cpu_count(),
-                     _temp_dir=opts.get("tempDir") or None, **quiet)
+        # A cluster that cannot be reached or started is the harness's one-line error, not a traceback:
+        # Ray raises ConnectionError, RuntimeError or its own errors here, each with a readable message.
+        try:
+            if self.address:
+                ray.init(address=self.address, **quiet)
+            else:
+                # Task events reach ray.timeline() after this interval (default 1 s): short, so the trace has them at the end.
+                os.environ.setdefault("RAY_task_events_report_interval_ms", "100")
+                ray.init(address="local", include_dashboard=False, num_cpus=opts.get("cpus") or os.cpu_count(),
+                         _temp_dir=opts.get("tempDir") or None, **quiet)
+        except Exception as e:
+            where = "connect to the Ray cluster at %s" % self.address if self.address else "start a local Ray cluster"
+            raise HarnessUnavailable("could not %s: %s: %s" % (where, type(e).__name__, _cut(str(e))))
         self.startup_ms = _ms_since(started)
         # The snippet module is not importable in the workers (nor on other nodes): send its code by value.
         ray.cloudpickle.register_pickle_by_value(mod)
