@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { CodeServer, HOST_DIR, ROOT } from '../test/vscode/host';
 
 const SNIPPETS = path.join(ROOT, 'snippets');
+const VENV_PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
 
 function hasDesktopCode(): boolean {
   if (process.env.CL_START_HOST === 'code-server') return false;
@@ -26,7 +27,11 @@ async function main(): Promise<void> {
   const host = await CodeServer.start({
     name: 'start',
     port: Number(process.env.PORT) || undefined,
-    settings: { 'security.workspace.trust.enabled': true },
+    settings: {
+      'security.workspace.trust.enabled': true,
+      // The project's environment (scripts/setup-python.sh) has ray and xoscar: the ray lens and the actor snippets run.
+      ...(fs.existsSync(VENV_PYTHON) ? { 'concurrencyLens.pythonPath': VENV_PYTHON } : {}),
+    },
   });
   const url = host.workbenchUrl(SNIPPETS, [['extensionDevelopmentPath', ROOT]]);
   console.log('\nConcurrency Lens is running in VS Code (code-server) with the extension loaded.');

@@ -20,6 +20,8 @@ const HARNESS_PICKS: { label: string; harness: HarnessChoice; detail: string }[]
   { label: 'threads', harness: 'thread', detail: 'a thread pool (worker_threads in Node)' },
   { label: 'processes', harness: 'process', detail: 'a process pool (child_process.fork in Node)' },
   { label: 'coroutines', harness: 'coroutine', detail: 'one event loop' },
+  { label: 'ray', harness: 'ray', detail: 'Ray tasks on a local cluster or concurrencyLens.ray.address (Python, needs ray installed)' },
+  { label: 'all', harness: 'all', detail: 'compare, then ray' },
 ];
 
 const UNTRUSTED = 'Concurrency Lens runs code only in a trusted workspace. Diagnostics and hovers keep working here.';
@@ -139,6 +141,7 @@ export function registerRuns(context: vscode.ExtensionContext, selector: vscode.
         timeoutSeconds: cfg.get<number>('run.timeoutSeconds', 30),
         pythonPath: cfg.get<string>('pythonPath') || (doc.languageId === 'python' ? await pythonFromExtension(uri) : undefined),
         nodePath: cfg.get<string>('nodePath') || undefined,
+        rayAddress: cfg.get<string>('ray.address') || undefined,
       }, onProgress, abort.signal);
       last = result;
       panel.show(result);

@@ -16,7 +16,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 
-const LABEL: Record<HarnessName, string> = { serial: 'serial', thread: 'threads', process: 'processes', coroutine: 'coroutines' };
+const LABEL: Record<HarnessName, string> = { serial: 'serial', thread: 'threads', process: 'processes', coroutine: 'coroutines', ray: 'ray' };
 
 /** One harness as drawn: a finished run, or what has streamed of one. */
 interface HarnessView {
@@ -30,6 +30,8 @@ interface HarnessView {
   maxBlockMs: number | null;
   stdout: string;
   stderr: string;
+  /** the ray harness: what it says beside its times (start-up, cluster) */
+  note?: string;
   /** while running: the host's ms since the harness started at the last message, and when that arrived here */
   clock?: { atMs: number; arrived: number };
 }
@@ -70,7 +72,15 @@ function fromHarnessRun(r: HarnessRun): HarnessView {
     harness: r.harness, state: r.ok ? 'done' : 'failed', wallMs: r.wallMs, cpuMs: r.cpuMs,
     error: r.error ?? (r.timedOut ? 'timed out; its processes were killed' : r.cancelled ? 'cancelled' : null),
     tasks: r.tasks, blocks: r.loop.blocks, maxBlockMs: r.loop.maxBlockMs, stdout: r.stdout, stderr: r.stderr,
+    note: r.ray ? rayNote(r) : undefined,
   };
+}
+
+function rayNote(r: HarnessRun): string {
+  const ray = r.ray!;
+  const nodes = new Set(r.tasks.map((t) => t.worker.node).filter(Boolean)).size;
+  const where = ray.address ? `connecting to ${ray.address}` : 'starting a local cluster';
+  return `${where} took ${fmtMs(ray.startupMs)}, not counted in the wall time; tasks ran on ${nodes} of ${ray.clusterNodes} node${ray.clusterNodes === 1 ? '' : 's'}.`;
 }
 
 function apply(v: View, p: RunProgress, atMs: number): void {
@@ -223,6 +233,7 @@ function summary(v: View): HTMLElement {
       el('div', { class: `num ${(h.maxBlockMs ?? 0) >= 100 ? 'warn' : ''}`, role: 'cell', text: h.harness === 'coroutine' || h.maxBlockMs ? fmtMs(h.maxBlockMs) : '—' }),
     ));
     if (h.error) grid.append(el('div', { class: 'grid-error', role: 'row', text: `${LABEL[h.harness]}: ${h.error}` }));
+    if (h.note) grid.append(el('div', { class: 'grid-note', role: 'row', text: `${LABEL[h.harness]}: ${h.note}` }));
   }
   return grid;
 }

@@ -2,7 +2,7 @@
 
 Started by server/src/harness/orchestrator.ts as `python runner.py ARGS`, ARGS being one JSON
 argument (RunnerArgs in server/src/harness/types.ts). Standard library only, and kept to what
-Python 3.8 has. stdout and stderr belong to the snippet; this runner writes only JSON lines on
+Python 3.8 has; the ray harness imports ray when it runs, never at import. stdout and stderr belong to the snippet; this runner writes only JSON lines on
 fd 3 (RunnerEvent) and never needs to watch the time: the orchestrator kills our process group.
 """
 import asyncio
@@ -317,7 +317,140 @@ def run_coroutine(fn, args, lm, t0):
     return {"maxBlockMs": max([b["ms"] for b in slow.blocks] or [0]), "blocks": slow.blocks}
 
 
-HARNESSES = {"serial": run_serial, "thread": run_thread, "process": run_process, "coroutine": run_coroutine}
+class HarnessUnavailable(Exception):
+    """The harness cannot run with this interpreter (ray not installed): a fatal with its reason."""
+
+
+RAY_TIMELINE_CAP = 2000  # trace events kept from ray.timeline(): the event line stays well under its cap
+RAY_OUTPUT_CAP = 64 * 1024  # a task's captured stdout/stderr, each
+
+
+def _ray_task(fn, index, lm, epoch0, with_arg, folder):
+    """One task in a Ray worker: the user's function, its output captured and returned with the
+    record (a worker has no pipe to the orchestrator, and Ray's own log forwarding arrives late and
+    prefixed). Pickled by value with this runner, so it reads nothing of the runner's globals that
+    touch fd 3. Times are wall-clock ms from the harness start, comparable across nodes."""
+    import contextlib
+    import io
+    import ray
+
+    if folder and os.path.isdir(folder) and folder not in sys.path:
+        sys.path.insert(0, folder)  # the snippet's own imports, as in the other harnesses
+    out, err = io.StringIO(), io.StringIO()
+    start = (time.time() - epoch0) * 1000.0
+    cpu0 = time.process_time()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            result = fn(index) if with_arg else fn()
+            if inspect.isawaitable(result):
+                result = asyncio.run(_await(result))
+            rec = {"ok": True, "value": _repr(result), "error": None}
+        except BaseException as e:  # the snippet's failure is its result
+            rec = {"ok": False, "value": None, "error": lm.error(e)}
+    node = ray.get_runtime_context().get_node_id()
+    rec.update({
+        "index": index, "start": round(start, 3), "t": round((time.time() - epoch0) * 1000.0, 3),
+        "worker": {"pid": os.getpid(), "thread": "ray @" + node[:8], "node": node},
+        "cpuMs": (time.process_time() - cpu0) * 1000.0,
+        "stdout": out.getvalue()[:RAY_OUTPUT_CAP], "stderr": err.getvalue()[:RAY_OUTPUT_CAP],
+    })
+    return rec
+
+
+class RayHarness:
+    """The function as N Ray tasks (`ray.remote(num_cpus=1)`), on a local cluster this runner starts
+    (`include_dashboard=False`, num_cpus = the cores, its files in the temp dir the orchestrator gave)
+    or on the cluster at `ray.address` / RAY_ADDRESS. The start-up (or connection) is timed apart
+    from the run; ray.timeline() comes back with the result for the trace export."""
+
+    def __init__(self, mod, args):
+        try:
+            import ray
+            import ray.cloudpickle
+        except ImportError as e:
+            raise HarnessUnavailable(
+                "the ray harness needs Ray, which %s cannot import (%s): pip install ray into that environment, "
+                "or choose one that has it (concurrencyLens.pythonPath; CLI: $CONCURRENCY_LENS_PYTHON)" % (sys.executable, e))
+        import logging
+
+        self.ray = ray
+        opts = args.get("ray") or {}
+        self.address = opts.get("address") or os.environ.get("RAY_ADDRESS") or None
+        started = time.perf_counter()
+        quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
+        # A cluster that cannot be reached or started is the harness's one-line error, not a traceback:
+        # Ray raises ConnectionError, RuntimeError or its own errors here, each with a readable message.
+        try:
+            if self.address:
+                ray.init(address=self.address, **quiet)
+            else:
+                # Task events reach ray.timeline() after this interval (default 1 s): short, so the trace has them at the end.
+                os.environ.setdefault("RAY_task_events_report_interval_ms", "100")
+                ray.init(address="local", include_dashboard=False, num_cpus=opts.get("cpus") or os.cpu_count(),
+                         _temp_dir=opts.get("tempDir") or None, **quiet)
+        except Exception as e:
+            where = "connect to the Ray cluster at %s" % self.address if self.address else "start a local Ray cluster"
+            raise HarnessUnavailable("could not %s: %s: %s" % (where, type(e).__name__, _cut(str(e))))
+        self.startup_ms = _ms_since(started)
+        # The snippet module is not importable in the workers (nor on other nodes): send its code by value.
+        ray.cloudpickle.register_pickle_by_value(mod)
+        self.folder = os.path.abspath(args.get("folder") or os.path.dirname(LineMap(args).file))
+        self.cpu_ms = 0.0
+        self.epoch0 = None
+
+    def run(self, fn, args, lm, t0):
+        ray = self.ray
+        self.epoch0 = time.time() - (time.perf_counter() - t0)
+        task = ray.remote(num_cpus=1, max_retries=0)(_ray_task)
+        fn_ref = ray.put(fn)
+        with_arg = takes_argument(fn)
+        pending = [task.remote(fn_ref, i, lm, self.epoch0, with_arg, self.folder) for i in range(args["tasks"])]
+        index_of = {ref: i for i, ref in enumerate(pending)}
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            for ref in done:
+                try:
+                    rec = ray.get(ref)
+                except Exception as e:  # Ray's own failure (a worker died): the task's result, not the harness's
+                    t = _ms_since(t0)
+                    rec = {"index": index_of[ref], "start": t, "t": t, "ok": False, "value": None,
+                           "error": {"type": type(e).__name__, "message": _cut(str(e)), "stack": ""},
+                           "worker": {"pid": 0, "thread": "ray"}, "cpuMs": 0.0, "stdout": "", "stderr": ""}
+                self.cpu_ms += rec.pop("cpuMs")
+                for stream, text in ((sys.stdout, rec.pop("stdout")), (sys.stderr, rec.pop("stderr"))):
+                    if text:
+                        stream.write(text)
+                _emit({"event": "task-start", "index": rec["index"], "t": rec["start"], "worker": rec["worker"]})
+                _emit(_end_event(rec))
+        return {"maxBlockMs": 0, "blocks": []}
+
+    def timeline(self, tasks):
+        """Ray's trace events of this run, times made relative to the harness start (µs)."""
+        deadline = time.perf_counter() + 2.0
+        while True:  # task events are reported on an interval: wait (bounded) until each task's is in
+            events = [e for e in self.ray.timeline() if e.get("ts", 0) >= self.epoch0 * 1e6 - 1e6]
+            if sum(1 for e in events if e.get("cat") == "task:execute") >= tasks or time.perf_counter() > deadline:
+                break
+            time.sleep(0.05)
+        out = []
+        for e in events[:RAY_TIMELINE_CAP]:
+            e = dict(e)
+            if isinstance(e.get("ts"), (int, float)):
+                e["ts"] = round(e["ts"] - self.epoch0 * 1e6, 3)
+            out.append(e)
+        return out
+
+    def info(self, tasks):
+        nodes = sorted({n["NodeID"] for n in self.ray.nodes() if n.get("Alive")})
+        return {"startupMs": self.startup_ms, "address": self.address, "clusterNodes": len(nodes),
+                "timeline": self.timeline(tasks) if self.epoch0 is not None else []}
+
+    def shutdown(self):
+        # Stops the cluster when this runner started it; with an address, only disconnects our job.
+        self.ray.shutdown()
+
+
+HARNESSES = {"serial": run_serial, "thread": run_thread, "process": run_process, "coroutine": run_coroutine, "ray": None}
 
 
 def cpu_seconds():
@@ -369,7 +502,7 @@ def main(argv):
     args = json.loads(argv[1])
     lm = LineMap(args)
     harness = HARNESSES.get(args["harness"])
-    if harness is None:
+    if args["harness"] not in HARNESSES:
         _emit({"event": "fatal", "message": "unknown harness %r" % args["harness"]})
         return 2
     try:
@@ -382,6 +515,20 @@ def main(argv):
     if not callable(fn):
         _emit({"event": "fatal", "message": "%s has no top-level function %r" % (lm.file, args["function"])})
         return 1
+    if args["harness"] == "ray":
+        try:
+            ray_harness = RayHarness(mod, args)  # the cluster start-up, timed apart from the run
+        except HarnessUnavailable as e:
+            _emit({"event": "fatal", "message": str(e)})
+            return 1
+        try:
+            return _run_timed(ray_harness.run, fn, args, lm, ray_harness)
+        finally:
+            ray_harness.shutdown()
+    return _run_timed(harness, fn, args, lm, None)
+
+
+def _run_timed(harness, fn, args, lm, ray_harness):
     cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     loop = harness(fn, args, lm, t0) or {"maxBlockMs": 0, "blocks": []}
@@ -389,7 +536,11 @@ def main(argv):
     cpu = round((cpu_seconds() - cpu0) * 1000.0, 3)
     sys.stdout.flush()
     sys.stderr.flush()
-    _emit({"event": "harness-end", "wallMs": wall, "cpuMs": cpu, "loop": loop})
+    end = {"event": "harness-end", "wallMs": wall, "cpuMs": cpu, "loop": loop}
+    if ray_harness is not None:
+        end["cpuMs"] = round(cpu + ray_harness.cpu_ms, 3)  # the workers' CPU is not this process's
+        end["ray"] = ray_harness.info(args["tasks"])
+    _emit(end)
     return 0
 
 

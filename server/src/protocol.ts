@@ -26,8 +26,9 @@ export const Commands = {
   restartServer: 'concurrencyLens.restartServer',
 } as const;
 
-export type HarnessName = 'serial' | 'thread' | 'process' | 'coroutine';
-export type HarnessChoice = HarnessName | 'compare';
+export type HarnessName = 'serial' | 'thread' | 'process' | 'coroutine' | 'ray';
+/** `compare`: the four local harnesses; `all`: those and ray. */
+export type HarnessChoice = HarnessName | 'compare' | 'all';
 
 /** What a run lens or command asks the client to run. */
 export interface RunTarget {

@@ -21,6 +21,7 @@ import { findRunnables } from './harness/runnables';
 import { WorkspaceIndex } from './workspace-index';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
+import { rayAvailability, clearRayAvailability, type RayAvailability } from './harness/ray-probe';
 
 /**
  * Edits are debounced by a short fixed delay, longer only while edits come faster than an analysis takes.
@@ -251,6 +252,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(() => {
     settingsCache.clear();
+    clearRayAvailability();
     for (const uri of docs.keys()) schedule(uri, 0);
     // The lens settings (which lenses, how many tasks) show at once, not after the next edit.
     if (lensRefresh) {
@@ -307,9 +309,14 @@ export function startServer(connection: Connection): void {
       }
       return [];
     }
-    return runnables
-      .filter((r) => (r.kind === 'function' ? settings.lens.functions : settings.lens.cells))
-      .flatMap((r) => runLenses(doc.uri, r.kind, r.name, r.startLine, r.endLine, settings.run.tasks));
+    const shown = runnables.filter((r) => (r.kind === 'function' ? settings.lens.functions : settings.lens.cells));
+    // The ray lens: where the interpreter can import ray; else, in a file that uses Ray, a lens that says how to enable it.
+    let ray: RayLens;
+    if (doc.grammar === 'python' && shown.length > 0) {
+      const avail = await rayAvailability(settings.pythonPath);
+      ray = avail.available ? 'available' : /^\s*(import ray\b|from ray\b)/m.test(doc.text) ? avail : undefined;
+    }
+    return shown.flatMap((r) => runLenses(doc.uri, r.kind, r.name, r.startLine, r.endLine, settings.run.tasks, ray));
   });
 
   connection.onCodeAction((params): CodeAction[] => {
@@ -344,8 +351,11 @@ export function startServer(connection: Connection): void {
   log('server started');
 }
 
-/** The lens row above a runnable: `▶ Run ×N`, then one lens per harness and `compare`. */
-export function runLenses(uri: string, kind: RunTarget['kind'], name: string, startLine: number, endLine: number, tasks: number): CodeLens[] {
+/** The ray lens: shown, shown as "not installed" with the reason, or not shown (undefined). */
+export type RayLens = 'available' | Extract<RayAvailability, { available: false }> | undefined;
+
+/** The lens row above a runnable: `▶ Run ×N`, then one lens per harness (ray when `ray` says so) and `compare`. */
+export function runLenses(uri: string, kind: RunTarget['kind'], name: string, startLine: number, endLine: number, tasks: number, ray?: RayLens): CodeLens[] {
   const range = { start: { line: startLine, character: 0 }, end: { line: startLine, character: 0 } };
   const lens = (title: string, harness: HarnessChoice, tooltip: string): CodeLens => {
     const target: RunTarget = { uri, kind, name, startLine, endLine, harness };
@@ -356,6 +366,8 @@ export function runLenses(uri: string, kind: RunTarget['kind'], name: string, st
     lens('threads', 'thread', `Run ${tasks} tasks in a thread pool`),
     lens('processes', 'process', `Run ${tasks} tasks in a process pool`),
     lens('coroutines', 'coroutine', `Run ${tasks} tasks on one event loop`),
+    ...(ray === 'available' ? [lens('ray', 'ray', `Run ${tasks} tasks as Ray tasks (a local cluster, or concurrencyLens.ray.address)`)] : []),
+    ...(ray && ray !== 'available' ? [lens('ray (not installed)', 'ray', `The ray harness is off: ${ray.reason}.`)] : []),
     lens('compare', 'compare', 'Run serial, threads, processes and coroutines, and compare'),
   ];
 }

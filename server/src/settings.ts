@@ -16,6 +16,8 @@ export interface Settings extends AnalysisSettings {
   lens: { functions: boolean; cells: boolean; selection: boolean };
   pythonPath: string;
   nodePath: string;
+  /** the ray harness's cluster: empty = RAY_ADDRESS, else a local cluster per run */
+  ray: { address: string };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lens: { functions: true, cells: true, selection: true },
   pythonPath: '',
   nodePath: '',
+  ray: { address: '' },
 };
 
 /** Flattened keys as they appear in package.json (`concurrencyLens.run.tasks`), with defaults. */
@@ -83,5 +86,9 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
   }
   if (typeof raw.pythonPath === 'string') s.pythonPath = raw.pythonPath;
   if (typeof raw.nodePath === 'string') s.nodePath = raw.nodePath;
+  if (isObject(raw.ray)) {
+    if (typeof raw.ray.address === 'string') s.ray.address = raw.ray.address.trim();
+    else if (raw.ray.address !== undefined) problems.push('ray.address: expected a string such as "ray://head:10001" or "auto"');
+  }
   return { settings: s, problems };
 }

@@ -15,6 +15,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { AnalysisStatusNotification, type AnalysisStatus } from '../../server/src/protocol';
+import { projectPython } from './python-env';
 
 const SERVER = path.resolve(__dirname, '../../../dist/server.js');
 
@@ -193,6 +194,29 @@ test('code lenses: a run row above each top-level function and cell, carrying ty
   const cell = lenses.find((l) => l.range.start.line === 5 && l.command?.title === 'compare');
   assert.deepEqual(cell?.command?.arguments?.[0], { uri, kind: 'cell', name: 'a cell', startLine: 5, endLine: 6, harness: 'compare' });
   assert.equal(cell?.command?.command, 'concurrencyLens.run');
+});
+
+test('code lenses: ray where the interpreter can import it; in a Ray file without it, a lens that says how to enable it', async () => {
+  const rowOf = async (uri: string, text: string) => {
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
+    await diagnosticsFor(uri);
+    const lenses = (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+    return lenses.filter((l) => l.range.start.line === 2);
+  };
+  settings = { pythonPath: projectPython() };
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  const withRay = await rowOf('file:///tmp/lsp-ray-1.py', 'import time\n\ndef work(i):\n    time.sleep(0.1)\n');
+  assert.deepEqual(withRay.map((l) => l.command?.title), ['▶ Run ×4', 'threads', 'processes', 'coroutines', 'ray', 'compare']);
+  assert.equal(withRay[4].command?.arguments?.[0].harness, 'ray');
+  settings = { pythonPath: '/nonexistent/bin/python3' };
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  const plain = await rowOf('file:///tmp/lsp-ray-2.py', 'import time\n\ndef work(i):\n    time.sleep(0.1)\n');
+  assert.ok(!plain.some((l) => l.command?.title.startsWith('ray')), 'no ray lens in a file that does not use Ray');
+  const rayFile = await rowOf('file:///tmp/lsp-ray-3.py', 'import ray\n\ndef work(i):\n    return i\n');
+  const off = rayFile.find((l) => l.command?.title === 'ray (not installed)');
+  assert.match((off?.command as { tooltip?: string } | undefined)?.tooltip ?? '', /nonexistent.*concurrencyLens\.pythonPath/);
+  settings = {};
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
 });
 
 test('close clears the diagnostics', async () => {

@@ -55,6 +55,12 @@ const RETURNS: Record<string, string> = {
   'child_process.execFile': 'child_process.ChildProcess',
 };
 
+/** What awaiting some coroutine functions gives, so methods on the awaited result resolve (`ref = await xo.create_actor(...)`). */
+const AWAITS: Record<string, string> = {
+  'xoscar.create_actor': 'xoscar.ActorRef',
+  'xoscar.actor_ref': 'xoscar.ActorRef',
+};
+
 const DOTTED_NAME = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 const DOTTED_CALLEE = /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?=[ \t]*\()/y;
 /** Heads of a dotted callee that are not plain names to `qualify`: `self` (its attributes' kinds), keywords. */
@@ -304,6 +310,11 @@ export class Names {
   }
 
   private valueBindingOf(value: Node, fn: FnInfo | null): Binding {
+    if (value.type === 'await') {
+      const inner = value.namedChild(0);
+      const q = inner?.type === 'call' ? this.qualify(inner.childForFieldName('function'), fn) : undefined;
+      if (q && AWAITS[q]) return { kind: 'instance', type: AWAITS[q] };
+    }
     // `await f()` gives what the awaitable resolves to, which says nothing of f's own kind.
     if (value.type === 'call' || value.type === 'call_expression' || value.type === 'new_expression') {
       const inner = value;

@@ -14,7 +14,7 @@ import type { RunTarget } from '../protocol';
 import { findRunnables, splitLines } from './runnables';
 import { buildSyntheticModule } from './synthetic';
 import {
-  HARNESSES,
+  ALL_HARNESSES, HARNESSES,
   type HarnessName, type HarnessRun, type RunProgress, type RunResult, type RunnerArgs, type RunnerEvent,
   type SnippetInfo, type SnippetLanguage, type TaskRecord,
 } from './types';
@@ -37,7 +37,9 @@ export interface RunOptions {
   /** default: from the file's extension */
   language?: SnippetLanguage;
   target: SnippetTarget;
-  harness: HarnessName | 'compare';
+  harness: HarnessName | 'compare' | 'all';
+  /** the ray harness: a cluster address (`ray://head:10001`, `auto`); empty: RAY_ADDRESS, else a local cluster */
+  rayAddress?: string;
   /** N tasks, default 4 */
   tasks?: number;
   /** per harness: each runner process gets this long; default 30 */
@@ -184,6 +186,37 @@ function stopRun(run: Started): void {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
   run.hardKill ??= setTimeout(() => killTree(run.child), CONTAIN_GRACE_MS);
+}
+
+/**
+ * The live (not zombie) processes of a session, from /proc: Linux only. A runner is a session
+ * leader (detached); Ray puts each worker in a process group of its own, inside that session.
+ */
+export function sessionMembers(sid: number): number[] {
+  const members: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(session) === sid && state !== 'Z') members.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return members;
+}
+
+/** The ray harness's runner started a cluster whose workers escape its process group: kill its session. */
+function killSession(child: ChildProcess): void {
+  if (child.pid === undefined || process.platform !== 'linux') return;
+  for (const pid of sessionMembers(child.pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
 }
 
 /**
@@ -352,12 +385,17 @@ function containerPython(language: SnippetLanguage, interp: Interpreter): string
 
 async function runHarness(
   prep: Prepared, harness: HarnessName, interp: Interpreter, timeoutMs: number,
-  onProgress: (p: RunProgress) => void, signal?: AbortSignal,
+  onProgress: (p: RunProgress) => void, signal?: AbortSignal, opts: Pick<RunOptions, 'rayAddress' | 'env'> = {},
 ): Promise<HarnessRun> {
   const runner = runnerCommand(prep.language);
   if (!fs.existsSync(runner)) return emptyRun(harness, `the runner ${runner} is missing from this build`);
   if (signal?.aborted) return emptyRun(harness, 'cancelled', { cancelled: true });
-  const args: RunnerArgs = { ...prep.args, harness };
+  if (harness === 'ray' && prep.language !== 'python') return emptyRun(harness, 'the ray harness runs Python functions only');
+  const rayTemp = harness === 'ray' && !rayAddress(opts) ? fs.mkdtempSync(path.join(os.tmpdir(), 'cl-ray-')) : undefined;
+  const args: RunnerArgs = {
+    ...prep.args, harness,
+    ...(harness === 'ray' ? { ray: { address: rayAddress(opts), tempDir: rayTemp, cpus: os.availableParallelism() } } : {}),
+  };
   const env: NodeJS.ProcessEnv = {
     ...interp.env,
     PYTHONUNBUFFERED: '1', // output streams while the run goes
@@ -380,6 +418,11 @@ async function runHarness(
   // EPIPE once the runner is gone is expected: the lifeline carries no data, only its end.
   run.lifeline.on('error', () => {});
   track(run);
+  const kill = () => {
+    stopRun(run);
+    // Ray puts its workers in process groups of their own, inside the runner's session
+    if (harness === 'ray') killSession(child);
+  };
 
   const tasks = new Map<number, TaskRecord>();
   const ended = new Set<number>();
@@ -436,14 +479,14 @@ async function runHarness(
     if (pending.length > EVENT_LINE_CAP_BYTES) {
       overflow = true;
       pending = '';
-      stopRun(run);
+      kill();
     }
   });
   child.stdout!.on('data', (c: Buffer) => output.push('stdout', c));
   child.stderr!.on('data', (c: Buffer) => output.push('stderr', c));
 
-  const timer = setTimeout(() => { timedOut = true; stopRun(run); }, timeoutMs);
-  const onAbort = () => { cancelled = true; stopRun(run); };
+  const timer = setTimeout(() => { timedOut = true; kill(); }, timeoutMs);
+  const onAbort = () => { cancelled = true; kill(); };
   signal?.addEventListener('abort', onAbort, { once: true });
 
   const exit = await new Promise<{ code: number | null; sig: NodeJS.Signals | null }>((resolve) => {
@@ -457,6 +500,7 @@ async function runHarness(
       clearTimeout(run.hardKill);
       run.lifeline.destroy();
       killTree(child);
+      if (harness === 'ray') killSession(child);
       grace = setTimeout(() => {
         for (const s of [child.stdout, child.stderr, events]) (s as NodeJS.ReadableStream & { destroy(): void } | null)?.destroy();
         resolve(status!);
@@ -470,6 +514,10 @@ async function runHarness(
   clearTimeout(timer);
   signal?.removeEventListener('abort', onAbort);
   await groupGone(child, CLOSE_GRACE_MS);
+  if (harness === 'ray') {
+    await sessionGone(child, CLOSE_GRACE_MS);
+    if (rayTemp) fs.rmSync(rayTemp, { recursive: true, force: true });
+  }
   live.delete(run);
   output.finish();
   const elapsed = performance.now() - started;
@@ -502,11 +550,27 @@ async function runHarness(
     stdout: output.text.stdout,
     stderr: output.text.stderr,
     loop: end?.loop ?? { maxBlockMs: 0, blocks: [] },
+    ...(end?.ray ? { ray: end.ray } : {}),
   };
 }
 
+function rayAddress(opts: Pick<RunOptions, 'rayAddress' | 'env'>): string | undefined {
+  return opts.rayAddress || (opts.env ?? process.env).RAY_ADDRESS || undefined;
+}
+
+/** Waits (bounded) until nothing of a ray runner's session is alive, killing what is left. */
+async function sessionGone(child: ChildProcess, deadlineMs: number): Promise<void> {
+  if (child.pid === undefined || process.platform !== 'linux') return;
+  const until = performance.now() + deadlineMs;
+  while (sessionMembers(child.pid).length > 0 && performance.now() < until) {
+    killSession(child);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /**
- * Runs the target under one harness, or under all four in order for 'compare'. Never throws
+ * Runs the target under one harness, under the four local ones in order for 'compare', or under
+ * those and ray for 'all'. Never throws
  * for the snippet's faults (they are in the result); throws for a file that cannot be read or
  * a language it cannot run. Cancelling stops the running harness and skips the rest.
  */
@@ -514,7 +578,7 @@ export async function runSnippet(opts: RunOptions, onProgress: (p: RunProgress) 
   const tasks = Math.max(1, Math.floor(opts.tasks ?? DEFAULT_TASKS));
   const timeoutMs = Math.max(0.1, opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
   const prep = await prepare(opts, tasks);
-  const harnesses = opts.harness === 'compare' ? HARNESSES : [opts.harness];
+  const harnesses = opts.harness === 'compare' ? HARNESSES : opts.harness === 'all' ? ALL_HARNESSES : [opts.harness];
   const result: RunResult = { version: 1, file: prep.file, language: prep.language, snippet: prep.snippet, tasks, runs: [] };
   try {
     let interp: Interpreter | undefined;
@@ -528,7 +592,7 @@ export async function runSnippet(opts: RunOptions, onProgress: (p: RunProgress) 
     for (const h of harnesses) {
       if (signal?.aborted) break;
       onProgress({ kind: 'harness-start', harness: h });
-      const run = interp ? await runHarness(prep, h, interp, timeoutMs, onProgress, signal) : emptyRun(h, interpError!);
+      const run = interp ? await runHarness(prep, h, interp, timeoutMs, onProgress, signal, opts) : emptyRun(h, interpError!);
       result.runs.push(run);
       onProgress({ kind: 'harness-end', harness: h, run });
     }

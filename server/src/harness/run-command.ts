@@ -13,31 +13,34 @@ import { verdict } from './verdict';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../settings';
 
 export const RUN_USAGE = `usage: concurrency-lens run FILE [--function NAME | --line N | --lines A-B]
-                            [--harness serial|thread|process|coroutine|compare]
-                            [--tasks N] [--timeout S] [--json]
+                            [--harness serial|thread|process|coroutine|ray|compare|all]
+                            [--tasks N] [--timeout S] [--ray-address ADDR] [--json]
 
 Runs a top-level function, a cell (# %% / // %%) or a range of lines N times (default ${DEFAULT_TASKS})
 under each harness and compares them. --line N picks the function or cell containing line N.
-Without a target, the file's only runnable is run. --harness defaults to compare (all four).
+Without a target, the file's only runnable is run. --harness defaults to compare (the four local
+harnesses); all adds ray (Python, with an interpreter that can import ray), which runs the tasks on a
+local Ray cluster started for the run, or on --ray-address / $RAY_ADDRESS (left running).
 --timeout applies to each harness (default ${DEFAULT_TIMEOUT_SECONDS} s); the process tree is killed after it.
 --json prints the result (version 1, see the README). Lines are 1-based.
 Interpreters: $CONCURRENCY_LENS_PYTHON, else python3 or python on PATH; $CONCURRENCY_LENS_NODE, else node.
-concurrency-lens.json in the working directory supplies run.tasks, run.timeoutSeconds, pythonPath and
-nodePath, as the editor's settings do; options and environment variables win over it.
+concurrency-lens.json in the working directory supplies run.tasks, run.timeoutSeconds, pythonPath,
+nodePath and ray.address, as the editor's settings do; options and environment variables win over it.
 Exit code: 0 when every run was ok, 1 otherwise, 2 on a usage error, 128 + N when stopped by
 signal N (SIGINT, SIGTERM, SIGHUP), after killing the runners.`;
 
 /** Signals that stop a run: Ctrl-C, `kill`, the terminal closing. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-const CHOICES = ['serial', 'thread', 'process', 'coroutine', 'compare'] as const;
+const CHOICES = ['serial', 'thread', 'process', 'coroutine', 'ray', 'compare', 'all'] as const;
 
 interface Parsed {
   file: string;
   fn?: string;
   line?: number;
   lines?: [number, number];
-  harness: HarnessName | 'compare';
+  harness: HarnessName | 'compare' | 'all';
+  rayAddress?: string;
   /** undefined: not given on the command line; concurrency-lens.json or the default decides */
   tasks?: number;
   timeout?: number;
@@ -85,6 +88,7 @@ function parseArgs(args: string[], usage: new (m: string) => Error): Parsed | 'h
       }
       case '--tasks': out.tasks = positive(take(), a, true); break;
       case '--timeout': out.timeout = positive(take(), a, false); break;
+      case '--ray-address': out.rayAddress = take(); break;
       default:
         if (a.startsWith('-')) throw new usage(`unknown option '${a}'`);
         files.push(a);
@@ -155,6 +159,10 @@ export function formatTable(result: RunResult): string {
   for (const r of result.runs) {
     // A timeout or a cancel is in the verdict already.
     if (r.error && !r.timedOut && !r.cancelled) note(r.error, r.harness);
+    if (r.ray) {
+      const nodes = new Set(r.tasks.map((t) => t.worker.node).filter(Boolean)).size;
+      note(`${r.ray.address ? `connected to ${r.ray.address}` : 'local cluster started'} in ${ms(r.ray.startupMs)} (not in the wall time); tasks ran on ${nodes} of ${r.ray.clusterNodes} node${r.ray.clusterNodes === 1 ? '' : 's'}`, r.harness);
+    }
     const failed = r.tasks.find((t) => !t.ok && t.error?.stack);
     if (failed?.error) note(`task ${failed.index} failed:\n${failed.error.stack.replace(/^/gm, '    ')}`, r.harness);
   }
@@ -206,6 +214,7 @@ export async function runCommand(args: string[], usage: new (m: string) => Error
       tasks: parsed.tasks ?? config.run.tasks, timeoutSeconds: parsed.timeout ?? config.run.timeoutSeconds,
       pythonPath: process.env.CONCURRENCY_LENS_PYTHON || config.pythonPath || undefined,
       nodePath: process.env.CONCURRENCY_LENS_NODE || config.nodePath || undefined,
+      rayAddress: parsed.rayAddress || config.ray.address || undefined,
     }, undefined, abort.signal);
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);

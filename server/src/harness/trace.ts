@@ -6,7 +6,9 @@
  * at a glance, as in the results panel; each harness ran in its own runner processes, so their
  * pids do not mix. Trace viewers need the slices of one thread to nest, and coroutine tasks
  * overlap on the one loop thread: overlapping tasks go to extra rows (`loop`, `loop · 2`, …),
- * each its own trace thread, and the loop blocks to a row of their own.
+ * each its own trace thread, and the loop blocks to a row of their own. The ray harness adds Ray's
+ * own timeline (ray.timeline(): scheduling, argument fetching, execution per worker), one trace
+ * process per Ray node, on the same clock as its tasks.
  */
 import type { HarnessName, HarnessRun, RunResult, TaskRecord } from './types';
 
@@ -114,6 +116,32 @@ export function toTrace(result: RunResult): TraceFile {
         events.push({
           name: 'event loop blocked', cat: `${run.harness},loop`, ph: 'X', ts: us(b.atMs), dur: us(b.ms), pid, tid,
           args: { ms: b.ms, ...(b.line !== null ? { line: b.line, file: result.file } : {}) },
+        });
+      }
+    }
+    if (run.ray?.timeline.length) {
+      const nodePid = new Map<string, number>();
+      const workerTid = new Map<string, number>();
+      for (const e of run.ray.timeline) {
+        if (e.ph !== 'X' || typeof e.ts !== 'number') continue;
+        const node = String(e.pid ?? '?');
+        let pid = nodePid.get(node);
+        if (pid === undefined) {
+          pid = synthetic++;
+          nodePid.set(node, pid);
+          events.push({ name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `ray timeline · node ${node}` } });
+          events.push({ name: 'process_sort_index', ph: 'M', pid, tid: 0, args: { sort_index: order } });
+        }
+        const worker = `${node}\u0000${String(e.tid ?? '?')}`;
+        let tid = workerTid.get(worker);
+        if (tid === undefined) {
+          tid = newThread(pid, String(e.tid ?? '?'));
+          workerTid.set(worker, tid);
+        }
+        events.push({
+          name: String(e.name ?? e.cat ?? 'ray'), cat: `ray,${String(e.cat ?? '')}`, ph: 'X',
+          ts: Math.round(e.ts), dur: typeof e.dur === 'number' ? Math.max(0, Math.round(e.dur)) : 0, pid, tid,
+          args: typeof e.args === 'object' && e.args !== null ? (e.args as Record<string, unknown>) : {},
         });
       }
     }

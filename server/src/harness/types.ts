@@ -19,7 +19,17 @@
 import type { HarnessName } from '../protocol';
 
 export type { HarnessName };
+/** What `compare` runs: the four local harnesses. */
 export const HARNESSES: readonly HarnessName[] = ['serial', 'thread', 'process', 'coroutine'];
+/** What `all` runs: those and Ray (Python only; it needs an interpreter that can import ray). */
+export const ALL_HARNESSES: readonly HarnessName[] = [...HARNESSES, 'ray'];
+
+/** A task's worker: the ray harness adds the Ray node id it ran on. */
+export interface Worker {
+  pid: number;
+  thread: string;
+  node?: string;
+}
 
 export type SnippetLanguage = 'python' | 'typescript' | 'javascript';
 
@@ -43,7 +53,7 @@ export interface TaskRecord {
   /** ms from the start of this harness run */
   startMs: number;
   endMs: number;
-  worker: { pid: number; thread: string };
+  worker: Worker;
   ok: boolean;
   /** repr / util.inspect of the return value, cut at 1 KB */
   value: string | null;
@@ -56,6 +66,18 @@ export interface LoopBlock {
   ms: number;
   /** 1-based line in the user's file, when known */
   line: number | null;
+}
+
+/** What the ray harness adds to its run. */
+export interface RayRunInfo {
+  /** starting the local cluster (or connecting to the given one): not part of wallMs */
+  startupMs: number;
+  /** the cluster's address when one was given (setting or RAY_ADDRESS); null: a local cluster the harness started and stopped */
+  address: string | null;
+  /** alive nodes in the cluster */
+  clusterNodes: number;
+  /** ray.timeline()'s Chrome trace events of the run, `ts` in µs from the harness start (at most 2000) */
+  timeline: Array<Record<string, unknown>>;
 }
 
 export interface HarnessRun {
@@ -71,6 +93,8 @@ export interface HarnessRun {
   stdout: string;
   stderr: string;
   loop: { maxBlockMs: number; blocks: LoopBlock[] };
+  /** the ray harness only */
+  ray?: RayRunInfo;
 }
 
 export interface RunResult {
@@ -101,19 +125,21 @@ export interface RunnerArgs {
    * are synthetic (the task function's header) and map to no line of `file`.
    */
   lineMap?: Array<[number, number, number]>;
+  /** the ray harness: the cluster to connect to (else RAY_ADDRESS, else a local one in tempDir with `cpus` CPUs) */
+  ray?: { address?: string; tempDir?: string; cpus?: number };
 }
 
 /** One line on fd 3, runner -> orchestrator. Times are ms since the harness started. */
 export type RunnerEvent =
-  | { event: 'task-start'; index: number; t: number; worker: { pid: number; thread: string } }
+  | { event: 'task-start'; index: number; t: number; worker: Worker }
   | { event: 'task-end'; index: number; t: number; ok: boolean; value: string | null; error: TaskError | null }
-  | { event: 'harness-end'; wallMs: number; cpuMs: number; loop: { maxBlockMs: number; blocks: LoopBlock[] } }
+  | { event: 'harness-end'; wallMs: number; cpuMs: number; loop: { maxBlockMs: number; blocks: LoopBlock[] }; ray?: RayRunInfo }
   | { event: 'fatal'; message: string };
 
 /** What the orchestrator reports while a run goes, for streaming UIs. */
 export type RunProgress =
   | { kind: 'harness-start'; harness: HarnessName }
-  | { kind: 'task-start'; harness: HarnessName; index: number; worker: { pid: number; thread: string } }
+  | { kind: 'task-start'; harness: HarnessName; index: number; worker: Worker }
   | { kind: 'task-end'; harness: HarnessName; task: TaskRecord }
   | { kind: 'output'; harness: HarnessName; stream: 'stdout' | 'stderr'; text: string }
   | { kind: 'harness-end'; harness: HarnessName; run: HarnessRun };

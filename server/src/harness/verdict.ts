@@ -17,6 +17,11 @@ export function speedUps(result: RunResult): Partial<Record<HarnessName, number>
 }
 
 export function verdict(result: RunResult): string[] {
+  return [...localVerdict(result), ...rayVerdict(result)];
+}
+
+/** The four local harnesses against each other. */
+function localVerdict(result: RunResult): string[] {
   const lines: string[] = [];
   const failed = result.runs.filter((r) => !r.ok);
   // The harness's error itself is shown beside the verdict (the table's notes, the panel): not here too.
@@ -33,7 +38,7 @@ export function verdict(result: RunResult): string[] {
   if (coroutine && coroutine.loop.maxBlockMs >= 100) {
     lines.push(`The event loop was blocked for up to ${Math.round(coroutine.loop.maxBlockMs)} ms at a time: while a task runs without awaiting (a blocking call, or plain computation), no other task on the loop can run.`);
   }
-  if (Object.keys(s).length < 2) return lines;
+  if (Object.keys(s).filter((h) => h !== 'ray').length < 2) return lines;
   const thread = s.thread ?? 0;
   const proc = s.process ?? 0;
   const co = s.coroutine ?? 0;
@@ -56,6 +61,36 @@ export function verdict(result: RunResult): string[] {
     const best = (Object.entries(s) as [HarnessName, number][]).filter(([h]) => h !== 'serial').sort((a, b) => b[1] - a[1])[0];
     if (best) lines.push(`Fastest: ${best[0]}, ${best[1].toFixed(1)}× serial.`);
   }
+  return lines;
+}
+
+/**
+ * Ray against the process pool (the local harness it replaces), from their wall times in this
+ * run: Ray's scheduling, serialisation and object store cost each task a few milliseconds that
+ * the pool does not pay, so short tasks lose and long ones keep up; and where the tasks ran.
+ */
+function rayVerdict(result: RunResult): string[] {
+  const ray = result.runs.find((r) => r.harness === 'ray' && r.ok);
+  if (!ray?.ray) return [];
+  const lines: string[] = [];
+  const proc = result.runs.find((r) => r.harness === 'process' && r.ok);
+  const fmt = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+  if (proc && proc.wallMs > 0) {
+    const ratio = ray.wallMs / proc.wallMs;
+    if (ratio >= NONE) {
+      const perTask = (ray.wallMs - proc.wallMs) / Math.max(1, ray.tasks.length);
+      lines.push(`Ray took ${fmt(ray.wallMs)} against ${fmt(proc.wallMs)} for the process pool (about ${fmt(perTask)} more per task): each Ray task pays for scheduling, serialisation and the object store, which tasks this short do not earn back. Ray pays off for tasks of tens of milliseconds and more, and when one machine is not enough.`);
+    } else {
+      lines.push(`Ray kept up with the process pool (${fmt(ray.wallMs)} against ${fmt(proc.wallMs)}): the tasks are long enough to hide Ray's per-task overhead, and on a cluster the same code gets the CPUs of every node.`);
+    }
+  }
+  const nodes = new Set(ray.tasks.map((t) => t.worker.node).filter(Boolean));
+  if (nodes.size > 1) {
+    lines.push(`The tasks ran on ${nodes.size} Ray nodes: their times include moving arguments and results between machines, and each node's clock stamps its own tasks.`);
+  } else if (ray.ray.clusterNodes > 1) {
+    lines.push(`The cluster has ${ray.ray.clusterNodes} nodes but every task ran on one: with this few tasks Ray keeps them where the CPUs are free first.`);
+  }
+  lines.push(`${ray.ray.address ? `Connecting to the cluster at ${ray.ray.address}` : 'Starting the local Ray cluster'} took ${fmt(ray.ray.startupMs)}, not counted in Ray's wall time: a long-lived cluster pays it once.`);
   return lines;
 }
 

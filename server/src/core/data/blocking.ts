@@ -75,6 +75,8 @@ export const PYTHON_BLOCKING: Table = {
   'socket.socket.recv': { instead: 'use `asyncio.open_connection()` streams' },
   'socket.socket.accept': { instead: 'use `asyncio.start_server()`' },
   'socket.create_connection': { instead: 'use `await asyncio.open_connection()`' },
+  'ray.get': { instead: 'use `await ref` (an ObjectRef is awaitable), or `await asyncio.gather(*refs)` for several' },
+  'ray.wait': { instead: 'use `await asyncio.wait(refs)` (ObjectRefs are awaitable)' },
 };
 
 const fsAsync = (name: string): BlockingCall => ({ instead: `use \`await fs.promises.${name}()\` (from 'fs/promises')` });

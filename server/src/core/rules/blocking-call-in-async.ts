@@ -49,6 +49,7 @@ function awaitableTwin(family: 'python' | 'js', name: string): { module: string;
  * spelled with the file's own name for the module; offered only when the file has one.
  */
 function awaitableFix(ctx: RuleContext, call: Node, fn: FnInfo, name: string): Fix | undefined {
+  if (ctx.family === 'python' && name === 'ray.get') return rayGetFix(ctx, call, fn);
   const twin = awaitableTwin(ctx.family, name);
   if (!twin) return undefined;
   const moduleName = ctx.names.nameFor(twin.module, fn);
@@ -63,4 +64,26 @@ function awaitableFix(ctx: RuleContext, call: Node, fn: FnInfo, name: string): F
     title: `Use ${code(`await ${moduleName}.${twin.member}()`)}`,
     edits: [{ range: ctx.range(call), newText: wrap ? `(${replacement})` : replacement }],
   };
+}
+
+/**
+ * `ray.get(f.remote(x))` -> `await f.remote(x)`; `ray.get([a.remote(), b.remote()])` ->
+ * `await asyncio.gather(a.remote(), b.remote())`. Only where the argument plainly is one ref or a
+ * list of them (a variable may be either), and without `timeout=`, which `await` has no place for.
+ */
+function rayGetFix(ctx: RuleContext, call: Node, fn: FnInfo): Fix | undefined {
+  const args = call.childForFieldName('arguments');
+  const arg = args?.namedChildCount === 1 ? args.namedChild(0) : null;
+  if (!arg) return undefined;
+  const submits = (n: Node | null) => n?.type === 'call' && /\.remote$/.test(n.childForFieldName('function')?.text ?? '');
+  let replacement: string;
+  if (submits(arg)) replacement = `await ${arg.text}`;
+  else if (arg.type === 'list' && arg.namedChildCount > 0 && arg.namedChildren.every(submits)) {
+    const asyncio = ctx.names.nameFor('asyncio', fn);
+    if (!asyncio) return undefined;
+    replacement = `await ${asyncio}.gather(${arg.namedChildren.map((n) => n!.text).join(', ')})`;
+  } else return undefined;
+  const parent = call.parent;
+  const wrap = parent !== null && ['attribute', 'subscript', 'call'].includes(parent.type);
+  return { title: `Use ${code(replacement.replace(/\(.*$/s, '()'))}`, edits: [{ range: ctx.range(call), newText: wrap ? `(${replacement})` : replacement }] };
 }

@@ -16,6 +16,8 @@ import { nestedEventLoop } from './nested-event-loop';
 import { missingMainGuard } from './missing-main-guard';
 import { startJoinSerialized } from './start-join-serialized';
 import { gilBoundThreads } from './gil-bound-threads';
+import { rayGetInLoop } from './ray-get-in-loop';
+import { rayRemoteCall } from './ray-remote-call';
 
 export const RULES: readonly Rule[] = [
   blockingCallInAsync,
@@ -31,6 +33,8 @@ export const RULES: readonly Rule[] = [
   missingMainGuard,
   startJoinSerialized,
   gilBoundThreads,
+  rayGetInLoop,
+  rayRemoteCall,
 ];
 
 export function ruleById(id: string): Rule | undefined {

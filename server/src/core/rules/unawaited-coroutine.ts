@@ -24,6 +24,18 @@ const COROUTINE_FUNCTIONS = new Set([
   'asyncio.AbstractEventLoop.getaddrinfo',
 ]);
 
+/**
+ * xoscar's API is coroutines throughout (checked against the installed package by
+ * test/unit/ray-xoscar-facts.test.ts): left unawaited, nothing is created or sent.
+ */
+const XOSCAR_COROUTINES = ['create_actor', 'create_actor_pool', 'actor_ref', 'destroy_actor', 'has_actor', 'kill_actor', 'wait_for'];
+for (const f of XOSCAR_COROUTINES) COROUTINE_FUNCTIONS.add(`xoscar.${f}`);
+/**
+ * Any method called on an xoscar actor reference, and its `.send(...)`/`.tell(...)`, returns a
+ * coroutine (`tell` skips waiting for the result, not the send): a prefix, as the methods are the actor's own.
+ */
+const XOSCAR_REF = 'xoscar.ActorRef.';
+
 /** Awaitables that are futures rather than coroutines: their work is scheduled, but its outcome is dropped. */
 const FUTURE_FUNCTIONS = new Set(['asyncio.gather', 'asyncio.shield']);
 
@@ -95,6 +107,10 @@ function coroutineTarget(ctx: RuleContext, call: PyCall, asyncMethodNames: Reado
     // `self.flush()`: a method of the class whose method encloses the call
     const own = functionOf(call.callee, fn, ctx.names);
     if (own && returnsPromise(own)) return { name: `self.${last}`, label: `self.${last}`, future: false };
+  }
+  if (call.last !== null && ctx.text.includes('xoscar')) {
+    const q = call.qualifiedIf(new Set([call.last]));
+    if (q?.startsWith(XOSCAR_REF)) return { name: q, label: calleeLabel(call.node), future: false };
   }
   const q = call.qualifiedIf(STANDARD_LAST_NAMES);
   if (q && COROUTINE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: false };

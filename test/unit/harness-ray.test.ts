@@ -1,0 +1,251 @@
+/**
+ * The ray harness with the real Ray of the project's environment (.venv). The tests that check
+ * cleanup after a cluster the harness started start it through the harness (that start is what
+ * they test); the others share one cluster per file, started here once with `ray start --block`
+ * in a session of its own and given to the harness by address, which must leave it running.
+ * Relations only: no absolute times.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runSnippet, sessionMembers, type RunOptions } from '../../server/src/harness/orchestrator';
+import { toTrace } from '../../server/src/harness/trace';
+import { verdict } from '../../server/src/harness/verdict';
+import type { HarnessName, HarnessRun, RunResult, TaskRecord } from '../../server/src/harness/types';
+import { describe, fn, runOne, waitFor } from './harness-support';
+import { projectPython } from './python-env';
+
+const DIR = path.resolve(__dirname, '../../../test/fixtures/harness/python');
+const FILE = path.join(DIR, 'ray_work.py');
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+const linux = process.platform === 'linux';
+/** The test cluster and its drivers, on this machine only: no token auth, no usage report. */
+const ENV: NodeJS.ProcessEnv = { ...process.env, RAY_AUTH_MODE: 'disabled', RAY_USAGE_STATS_ENABLED: '0', RAY_ADDRESS: '' };
+
+function stat(pid: number | string): string[] | undefined {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return [s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), ...s.slice(s.lastIndexOf(')') + 2).split(' ')];
+  } catch {
+    return undefined; // ended while we looked
+  }
+}
+
+/** Live processes: [pid, command name, session]. */
+function processes(): Array<{ pid: number; comm: string; session: number }> {
+  const out = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = stat(entry);
+    if (f && f[1] !== 'Z') out.push({ pid: Number(entry), comm: f[0], session: Number(f[4]) });
+  }
+  return out;
+}
+
+/** The runner running `function` of FILE (its command line carries both), once it is up. */
+function runnerOf(func: string): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.includes('runner.py') && cmd.includes(FILE) && cmd.includes(`"function":"${func}"`)) return Number(entry);
+    } catch {
+      // ended while we looked
+    }
+  }
+  return undefined;
+}
+
+/** A Ray worker executing one of the harness's tasks (Ray names its process after the task). */
+const isTaskWorker = (p: { comm: string }) => p.comm === 'ray::_ray_task';
+
+function opts(extra: Partial<RunOptions> = {}): Partial<RunOptions> {
+  return { pythonPath: projectPython(), env: ENV, timeoutSeconds: 90, ...extra };
+}
+
+function rayTemps(): Set<string> {
+  return new Set(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('cl-ray-')));
+}
+
+test('ray, local cluster: worker pid and node id per task, start-up apart from wall time, Ray timeline in the trace, nothing left', { skip: !linux && 'reads /proc' }, async () => {
+  const tempsBefore = rayTemps();
+  let runner: number | undefined;
+  const run = await runOne(FILE, fn('square'), 'ray', opts(), (p) => {
+    if (p.kind === 'task-start') runner ??= runnerOf('square');
+  });
+  assert.ok(run.ok, describe(run));
+  assert.deepEqual(run.tasks.map((t) => t.value), ['0', '1', '4', '9']);
+  const node = run.tasks[0].worker.node;
+  assert.match(node ?? '', /^[0-9a-f]{56}$/, 'a Ray node id');
+  for (const t of run.tasks) {
+    assert.equal(t.worker.node, node);
+    assert.ok(t.worker.pid > 0 && t.worker.pid !== runner, 'a worker process, not the driver');
+  }
+  assert.ok(run.ray && run.ray.address === null && run.ray.clusterNodes === 1, JSON.stringify(run.ray));
+  assert.ok(run.ray.startupMs > 0);
+  assert.match(run.stdout, /^square 0$/m, "a task's print reaches the run's stdout");
+  assert.ok(runner !== undefined, 'saw the runner');
+  assert.deepEqual(sessionMembers(runner!), [], 'the cluster the harness started (GCS, raylet, workers) is gone');
+  assert.deepEqual([...rayTemps()].filter((d) => !tempsBefore.has(d)), [], "the cluster's temp dir is removed");
+  const trace = toTrace({ version: 1, file: FILE, language: 'python', snippet: { kind: 'function', name: 'square', startLine: 1, endLine: 1 }, tasks: 4, runs: [run] });
+  const executes = trace.traceEvents.filter((e) => e.cat === 'ray,task:execute');
+  assert.ok(executes.length >= 1, 'task:execute events of ray.timeline() in the trace');
+  assert.ok(trace.traceEvents.some((e) => e.ph === 'M' && String(e.args.name).startsWith('ray timeline · node')));
+  const lastEnd = Math.max(...run.tasks.map((t) => t.endMs)) * 1000;
+  for (const e of executes) assert.ok(e.ts! >= 0 && e.ts! <= lastEnd, `task:execute at ${e.ts} µs lies within the run (tasks end by ${lastEnd} µs)`);
+});
+
+test('ray, local cluster: cancelling mid-run kills the cluster the harness started', { skip: !linux && 'reads /proc' }, async () => {
+  const abort = new AbortController();
+  let runner: number | undefined;
+  const done = runSnippet({ file: FILE, target: fn('sleep_long'), harness: 'ray', tasks: 2, ...opts() }, undefined, abort.signal);
+  // Cancel once a Ray worker runs one of the tasks: the cluster is fully up then.
+  await waitFor('a Ray worker running a task', () => {
+    runner ??= runnerOf('sleep_long');
+    return runner !== undefined && processes().some((p) => p.session === runner && isTaskWorker(p)) ? true : undefined;
+  }, 90_000);
+  abort.abort();
+  const result = await done;
+  assert.ok(result.runs[0].cancelled && !result.runs[0].ok);
+  assert.deepEqual(sessionMembers(runner!), [], 'no raylet, GCS or worker outlives the cancel');
+});
+
+test('ray without ray importable: the harness fails and says how to enable it', async () => {
+  const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-noray-'));
+  fs.writeFileSync(path.join(fake, 'ray.py'), 'raise ImportError("No module named ray (test stand-in)")\n');
+  try {
+    const run = await runOne(FILE, fn('square'), 'ray', opts({ env: { ...ENV, PYTHONPATH: fake } }));
+    assert.ok(!run.ok && run.tasks.length === 0);
+    assert.match(run.error!, /ray harness needs Ray.*pip install ray.*concurrencyLens\.pythonPath/s);
+  } finally {
+    fs.rmSync(fake, { recursive: true, force: true });
+  }
+});
+
+test('ray runs Python only', async () => {
+  const js = path.resolve(DIR, '../js/variables.mjs');
+  const result = await runSnippet({ file: js, target: { kind: 'selection', startLine: 0, endLine: 0 }, harness: 'ray', tasks: 1 });
+  assert.equal(result.runs[0].error, 'the ray harness runs Python functions only');
+});
+
+// ---- one shared cluster, given by address ----
+
+interface Cluster { address: string; proc: ChildProcess; session: number; temp: string }
+let cluster: Promise<Cluster> | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `ray start --head --block` in its own session; its ports chosen free so that it cannot meet a local cluster's. */
+function sharedCluster(): Promise<Cluster> {
+  cluster ??= (async () => {
+    const [port, agent] = [await freePort(), await freePort()];
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-raytest-'));
+    const ray = path.join(path.dirname(projectPython()), 'ray');
+    const proc = spawn(ray, ['start', '--head', '--block', `--port=${port}`, '--num-cpus=2', '--include-dashboard=false',
+      `--dashboard-agent-listen-port=${agent}`, `--temp-dir=${temp}`, '--disable-usage-stats'], { env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      const onData = (c: Buffer) => {
+        log += c.toString();
+        if (log.includes('Ray runtime started')) resolve();
+      };
+      proc.stdout!.on('data', onData);
+      proc.stderr!.on('data', onData);
+      proc.once('exit', (code) => reject(new Error(`ray start exited with ${code}: ${log.slice(-2000)}`)));
+    });
+    await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error(`ray start not ready after 120 s: ${log.slice(-2000)}`)), 120_000).unref())]);
+    return { address: `127.0.0.1:${port}`, proc, session: proc.pid!, temp };
+  })();
+  return cluster;
+}
+
+after(async () => {
+  if (!cluster) return;
+  const c = await cluster.catch(() => undefined);
+  if (!c) return;
+  for (const pid of sessionMembers(c.session)) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
+  }
+  await waitFor('the shared cluster to stop', () => (sessionMembers(c.session).length === 0 ? true : undefined), 10_000);
+  fs.rmSync(c.temp, { recursive: true, force: true });
+});
+
+const alive = (c: Cluster) => processes().some((p) => p.session === c.session && p.comm === 'raylet');
+
+test('ray by address: runs there, says where, and leaves the cluster running', { skip: !linux && 'reads /proc' }, async () => {
+  const c = await sharedCluster();
+  const run = await runOne(FILE, fn('square'), 'ray', opts({ rayAddress: c.address }));
+  assert.ok(run.ok, describe(run));
+  assert.equal(run.ray?.address, c.address);
+  assert.ok(run.tasks.every((t) => processes().every((p) => p.pid !== t.worker.pid || p.session === c.session)), "the workers are the cluster's");
+  assert.ok(alive(c), 'the cluster given by address still runs');
+  const words = verdict({ version: 1, file: FILE, language: 'python', snippet: { kind: 'function', name: 'square', startLine: 1, endLine: 1 }, tasks: 4, runs: [run] }).join(' ');
+  assert.match(words, new RegExp(`Connecting to the cluster at ${c.address.replace(/\./g, '\\.')} took`));
+});
+
+test('ray by address: a raising task fails alone, its stack names the file and line', async () => {
+  const c = await sharedCluster();
+  const run = await runOne(FILE, fn('boom'), 'ray', opts({ rayAddress: c.address }));
+  assert.ok(!run.ok && run.error === null, describe(run));
+  const line = fs.readFileSync(FILE, 'utf8').split('\n').findIndex((l) => l.includes('raise ValueError')) + 1;
+  for (const t of run.tasks) {
+    assert.equal(t.error?.type, 'ValueError');
+    assert.ok(t.error!.stack.includes(`File "${FILE}", line ${line}, in boom`), t.error!.stack);
+  }
+});
+
+test('ray by address: a timeout stops our job only; the cluster keeps running and our task workers go', { skip: !linux && 'reads /proc' }, async () => {
+  const c = await sharedCluster();
+  const before = Date.now();
+  const run = await runOne(FILE, fn('sleep_long'), 'ray', opts({ rayAddress: c.address, timeoutSeconds: 15 }));
+  assert.ok(run.timedOut && !run.ok, describe(run));
+  assert.ok(Date.now() - before < 60_000);
+  assert.ok(alive(c), 'the cluster given by address still runs');
+  await waitFor("the job's workers to end", () => (processes().some((p) => p.session === c.session && isTaskWorker(p)) ? undefined : true), 30_000);
+});
+
+test('concurrency-lens run --harness all adds ray after the four; compare stays four', async () => {
+  const c = await sharedCluster();
+  const env = { ...ENV, CONCURRENCY_LENS_PYTHON: projectPython(), RAY_ADDRESS: c.address };
+  const all = spawnSync(process.execPath, [CLI, 'run', 'ray_work.py', '--function', 'square', '--harness', 'all', '--tasks', '2', '--json'], { cwd: DIR, env, encoding: 'utf8', timeout: 180_000 });
+  assert.equal(all.status, 0, all.stdout.slice(-2000) + all.stderr.slice(-2000));
+  const result = JSON.parse(all.stdout) as RunResult;
+  assert.deepEqual(result.runs.map((r) => r.harness), ['serial', 'thread', 'process', 'coroutine', 'ray']);
+  assert.equal(result.runs[4].ray?.address, c.address, 'RAY_ADDRESS is the cluster when no setting names one');
+  const table = spawnSync(process.execPath, [CLI, 'run', 'ray_work.py', '--function', 'square', '--harness', 'compare', '--tasks', '1'], { cwd: DIR, env, encoding: 'utf8' });
+  assert.equal(table.status, 0, table.stderr);
+  assert.doesNotMatch(table.stdout, /^ray\s/m);
+});
+
+// ---- the verdict's words on Ray, from made-up runs ----
+
+function task(index: number, node: string): TaskRecord {
+  return { index, startMs: 0, endMs: 10, worker: { pid: 100 + index, thread: 'ray', node }, ok: true, value: null, error: null };
+}
+function made(harness: HarnessName, wallMs: number, extra: Partial<HarnessRun> = {}): HarnessRun {
+  return { harness, ok: true, wallMs, cpuMs: wallMs, timedOut: false, cancelled: false, error: null, tasks: [], stdout: '', stderr: '', loop: { maxBlockMs: 0, blocks: [] }, ...extra };
+}
+const made4 = (runs: HarnessRun[]): RunResult => ({ version: 1, file: 'x', language: 'python', snippet: { kind: 'function', name: 'f', startLine: 1, endLine: 2 }, tasks: 4, runs });
+
+test("verdict: tiny tasks lose to the process pool by Ray's per-task overhead; long ones keep up; several nodes are named", () => {
+  const info = (clusterNodes: number) => ({ startupMs: 4000, address: null, clusterNodes, timeline: [] });
+  const tiny = verdict(made4([made('serial', 10), made('process', 60), made('ray', 260, { tasks: [0, 1, 2, 3].map((i) => task(i, 'a')), ray: info(1) })])).join(' ');
+  assert.match(tiny, /Ray took 260 ms against 60 ms for the process pool \(about 50 ms more per task\)/);
+  assert.match(tiny, /Starting the local Ray cluster took 4000 ms, not counted/);
+  const long = verdict(made4([made('serial', 4000), made('process', 2100), made('ray', 2000, { tasks: [0, 1, 2, 3].map((i) => task(i, i % 2 ? 'a' : 'b')), ray: info(2) })])).join(' ');
+  assert.match(long, /Ray kept up with the process pool/);
+  assert.match(long, /ran on 2 Ray nodes/);
+});
