@@ -103,7 +103,9 @@ export class TypeResolver {
   /** The value a call of a declared function or method gives. */
   returnOf(fact: FnFact, file: string): Type | undefined {
     if (fact.generator) return undefined;
-    const declared = fact.returns ? this.guard(() => this.fromText(fact.returns!, file)) : undefined;
+    // `Promise<void> | void` (a base class letting subclasses choose): nothing says this one is async
+    const maybeNothing = fact.returns !== undefined && /(^|\|)\s*(void|undefined)\s*(\||$)/.test(fact.returns);
+    const declared = fact.returns && !maybeNothing ? this.guard(() => this.fromText(fact.returns!, file)) : undefined;
     if (fact.async) return declared?.kind === 'promise' ? declared : { kind: 'promise', of: declared };
     return declared;
   }
