@@ -62,7 +62,9 @@ export function prepare(grammar: Grammar, tree: Tree, text?: string, place?: Pla
   const file = place?.file ?? UNTITLED[grammar];
   const project = place?.project ?? new ProjectIndex();
   if (project.summary(file) !== summary) project.set(file, summaryKey(summary), summary);
-  return { index, names, summary, types: new TypeResolver(file, project, names, index) };
+  const types = new TypeResolver(file, project, names, index);
+  names.libTypeOf = (node, fn) => types.libTypeOf(node, fn);
+  return { index, names, summary, types };
 }
 
 /** Two summaries with one key declare the same: what dependents read is unchanged. */

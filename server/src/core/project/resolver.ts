@@ -189,6 +189,12 @@ export class TypeResolver {
         // `Repo[str]`: a generic class with its parameters is the class
         return t?.kind === 'sym' && this.project.classOf(t.sym) ? t : undefined;
       }
+      case 'binary_operator': {
+        // pathlib: `base / "name"` is a Path when `base` is one
+        const left = this.typeOf(node.childForFieldName('left'), fn);
+        const op = node.childForFieldName('operator')?.text;
+        return op === '/' && left?.kind === 'lib' && /^pathlib\.(Pure)?(Posix|Windows)?Path$/.test(left.name) ? left : undefined;
+      }
       case 'new_expression': {
         const ctor = node.childForFieldName('constructor');
         const t = this.typeOf(ctor, fn);
