@@ -358,8 +358,9 @@ export class Names {
 
   /**
    * A parameter annotated with a dotted name that resolves to a module's member (`q: asyncio.Queue`,
-   * `lock: Lock` after `from threading import Lock`) is an instance of it. Builtins and the file's
-   * own classes (`x: int`, `r: Repo`) say nothing a rule reads; generics and strings are not followed.
+   * `lock: Lock` after `from threading import Lock`) is an instance of it. Anything else (the file's
+   * classes, generics, `Optional[...]`, string annotations) is kept as `declared` text for the type
+   * resolver (project/resolver.ts), which reads it through the project index.
    */
   private annotationBinding(type: Node | null, fn: FnInfo | null): Binding {
     const text = type?.text;

@@ -37,6 +37,17 @@ export interface CallTarget {
   label: string;
   /** the value of a call: a promise / coroutine when it is one */
   result?: Type;
+  /** the class that declares the method, for its own `self.m()` calls */
+  owner?: ClassSym;
+}
+
+/** A chain of sync calls across files that ends in a blocking call. */
+export interface BlockingChain {
+  /** each link: what is called, where the call is */
+  links: { label: string; file: string; line: number }[];
+  /** the blocking call's qualified name */
+  name: string;
+  instead: string;
 }
 
 const MAX_DEPTH = 24;
@@ -373,7 +384,54 @@ export class TypeResolver {
       const self: Type = recv.kind === 'instance' ? recv : { kind: 'instance', cls: found.owner };
       result = method.async ? { kind: 'promise', of: self } : self;
     } else result = this.returnOf(method, found.owner.file);
-    return { fact: method, file: found.owner.file, label: `${found.owner.name}.${prop}`, result };
+    return { fact: method, file: found.owner.file, label: `${found.owner.name}.${prop}`, result, owner: found.owner };
+  }
+
+  /**
+   * The first chain of sync calls from a declared function or method (any file) to a blocking call,
+   * following its summary's calls: library names through the declaring module's imports, its own
+   * module's functions, `self.m()` through its class. Cycle-safe, a few links deep.
+   */
+  blockingChain(target: CallTarget, isBlocking: (name: string) => { instead: string } | undefined): BlockingChain | undefined {
+    const seen = new Set<string>();
+    const visit = (t: CallTarget, depth: number): BlockingChain | undefined => {
+      const key = `${t.file}\0${t.label}`;
+      if (depth > 6 || seen.has(key) || t.fact.async || t.fact.generator || !t.fact.calls) return undefined;
+      seen.add(key);
+      const resolved = t.fact.calls.map((c) => ({ c, sym: this.calleeSym(c.callee, t) }));
+      for (const { c, sym } of resolved) {
+        const entry = sym?.kind === 'lib' ? isBlocking(sym.name) : undefined;
+        if (entry && sym?.kind === 'lib') return { links: [{ label: `${sym.name}()`, file: t.file, line: c.line }], name: sym.name, instead: entry.instead };
+      }
+      for (const { c, sym } of resolved) {
+        const next = sym && this.asTarget(sym);
+        const inner = next ? visit(next, depth + 1) : undefined;
+        if (inner && next) return { ...inner, links: [{ label: `${next.label}()`, file: t.file, line: c.line }, ...inner.links] };
+      }
+      return undefined;
+    };
+    return visit(target, 0);
+  }
+
+  /** What a callee written in a declared function's body names, from that function's module (and class). */
+  private calleeSym(callee: string, from: CallTarget): Sym | { kind: 'method'; target: CallTarget } | undefined {
+    if (callee.startsWith('self.')) {
+      const name = callee.slice(5);
+      if (!from.owner || name.includes('.')) return undefined;
+      const found = this.project.member(from.owner, name);
+      return found?.method ? { kind: 'method', target: { fact: found.method, file: found.owner.file, label: `${found.owner.name}.${name}`, owner: found.owner } } : undefined;
+    }
+    // `x.get()` on a local of the body says nothing; only a module-level head (an import) leads somewhere
+    const head = callee.split('.')[0];
+    if (callee.includes('.') && !this.project.lookupLocal(from.file, head)) return undefined;
+    // a bare name bound nowhere is a builtin (`open`, `input`), which the tables know by that name
+    return this.project.resolveName(from.file, callee);
+  }
+
+  private asTarget(sym: Sym | { kind: 'method'; target: CallTarget }): CallTarget | undefined {
+    if (sym.kind === 'method') return sym.target;
+    if (sym.kind === 'function') return { fact: sym.fact, file: sym.file, label: sym.name };
+    return undefined;
   }
 
   /** The library type of an expression, qualified, when declarations say it is one (`p: Path`, `Path(...)`, `base / "x"`). */

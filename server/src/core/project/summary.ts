@@ -20,8 +20,32 @@ export interface FnFact {
   returns?: string;
   /** a getter: reading it calls it, but it is no call site */
   getter?: boolean;
-  /** the function's value is a class's instance: `x = Foo()` style factories are not guessed; this is the evident `return new C()` of a one-line body (JS) */
-  evident?: string;
+  /**
+   * A sync function's own calls (not those of functions nested in it), by callee as written
+   * (`time.sleep`, `helper`, `self.flush`): what blocking-helper-in-async follows across files.
+   */
+  calls?: { callee: string; line: number }[];
+}
+
+const CALLEE_TEXT = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+const NESTED: Record<Family, string[]> = {
+  python: ['function_definition', 'lambda'],
+  js: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function', 'generator_function_declaration', 'class_declaration', 'class'],
+};
+
+/** The calls a sync function's body makes itself, with their callee's dotted text. */
+function ownCalls(family: Family, fnNode: Node, body: Node | null): FnFact['calls'] {
+  if (!body) return undefined;
+  const nested = body.descendantsOfType(NESTED[family]).map((n) => n && [n.startIndex, n.endIndex] as const).filter((r): r is readonly [number, number] => !!r);
+  const calls: NonNullable<FnFact['calls']> = [];
+  for (const c of body.descendantsOfType(family === 'python' ? 'call' : 'call_expression')) {
+    if (!c || nested.some(([a, b]) => c.startIndex >= a && c.endIndex <= b)) continue;
+    const callee = c.childForFieldName('function');
+    const text = callee?.text.replace(/\s+/g, '');
+    if (text && CALLEE_TEXT.test(text)) calls.push({ callee: text.replace(/^this\./, 'self.'), line: c.startPosition.row });
+    if (calls.length >= 64) break;
+  }
+  return calls.length ? calls : undefined;
 }
 
 export interface ClassFact {
@@ -112,6 +136,10 @@ function jsFunction(node: Node): FnFact {
   };
   const returns = annotation(node.childForFieldName('return_type'));
   if (returns) fact.returns = returns;
+  if (!fact.async && !fact.generator) {
+    const calls = ownCalls('js', node, node.childForFieldName('body'));
+    if (calls) fact.calls = calls;
+  }
   return fact;
 }
 
@@ -346,6 +374,10 @@ function pyFunction(def: Node): FnFact {
   };
   const returns = def.childForFieldName('return_type')?.text;
   if (returns) fact.returns = returns;
+  if (!fact.async && !fact.generator) {
+    const calls = ownCalls('python', def, body);
+    if (calls) fact.calls = calls;
+  }
   return fact;
 }
 
