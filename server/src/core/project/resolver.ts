@@ -101,6 +101,16 @@ export class TypeResolver {
     return undefined;
   }
 
+  /** A field's declared type or value; `self._a = self._make()` / `this.a = this.make()` ask the class itself. */
+  private fieldType(text: string, owner: ClassSym): Type | undefined {
+    const own = /^(?:call|await):(?:self|this)\.([A-Za-z_$][\w$]*)$/.exec(text) ?? /^await:call:(?:self|this)\.([A-Za-z_$][\w$]*)$/.exec(text);
+    if (!own) return this.fromText(text, owner.file);
+    const found = this.project.member(owner, own[1]);
+    if (!found?.method) return undefined;
+    const result = this.returnOf(found.method, found.owner.file);
+    return text.startsWith('await:') ? unwrap(result) : result;
+  }
+
   /** What a call of this symbol gives: a class's instance, a function's declared (or async) result. */
   private callResult(sym: Sym | undefined): Type | undefined {
     if (!sym) return undefined;
@@ -303,7 +313,7 @@ export class TypeResolver {
     if (t.kind === 'sym' && t.sym.kind === 'lib') return { kind: 'sym', sym: { kind: 'lib', name: `${t.sym.name}.${prop}` } };
     const found = this.memberOf(t, prop);
     if (!found) return undefined;
-    if (found.field) return this.guard(() => this.fromText(found.field!, found.owner.file));
+    if (found.field) return this.guard(() => this.fieldType(found.field!, found.owner));
     if (found.method?.getter) return this.returnOf(found.method, found.owner.file);
     return undefined;
   }
