@@ -35,6 +35,10 @@ const NESTED: Record<Family, string[]> = {
 
 /** The calls a sync function's body makes itself, with their callee's dotted text. */
 function ownCalls(family: Family, fnNode: Node, body: Node | null): FnFact['calls'] {
+  if (known) {
+    const calls = known.get(fnNode.startIndex);
+    return calls?.length ? calls : undefined;
+  }
   if (!body) return undefined;
   const nested = body.descendantsOfType(NESTED[family]).map((n) => n && [n.startIndex, n.endIndex] as const).filter((r): r is readonly [number, number] => !!r);
   const calls: NonNullable<FnFact['calls']> = [];
@@ -104,11 +108,63 @@ export function emptySummary(family: Family): ModuleSummary {
   return { family, imports: [], exports: record(), reexports: [], functions: record(), classes: record(), vars: record(), aliases: record() };
 }
 
-export function summarize(family: Family, tree: Tree): ModuleSummary {
+/** What a file's index already knows, so a summary made beside an analysis need not walk bodies again. */
+export interface KnownCalls {
+  /** the parsed text */
+  text: string;
+  /** calls with their start offset and the start offset of the function they are directly in */
+  calls: { start: number; fnStart: number | null }[];
+}
+
+let known: Map<number, { callee: string; line: number }[]> | undefined;
+
+export function summarize(family: Family, tree: Tree, from?: KnownCalls): ModuleSummary {
   const s = emptySummary(family);
-  if (family === 'python') summarizePython(tree.rootNode, s);
-  else summarizeJs(tree.rootNode, s);
+  known = from ? groupCalls(from) : undefined;
+  try {
+    if (family === 'python') summarizePython(tree.rootNode, s);
+    else summarizeJs(tree.rootNode, s);
+  } finally {
+    known = undefined;
+  }
   return s;
+}
+
+const DOTTED_AT = /[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*(?=\s*\()/y;
+
+/** Calls by the function they are in, their callee read from the text at their start (no tree access). */
+function groupCalls(from: KnownCalls): Map<number, { callee: string; line: number }[]> {
+  const byFn = new Map<number, { callee: string; line: number }[]>();
+  let lineStarts: number[] | undefined;
+  for (const c of from.calls) {
+    if (c.fnStart === null) continue;
+    DOTTED_AT.lastIndex = c.start;
+    const m = DOTTED_AT.exec(from.text);
+    if (!m) continue;
+    const list = byFn.get(c.fnStart) ?? [];
+    if (list.length >= 64) continue;
+    lineStarts ??= lineOffsets(from.text);
+    list.push({ callee: m[0].replace(/\s+/g, '').replace(/^this\./, 'self.'), line: lineOf(lineStarts, c.start) });
+    byFn.set(c.fnStart, list);
+  }
+  return byFn;
+}
+
+function lineOffsets(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 // ---------------------------------------------------------------- TypeScript / JavaScript
