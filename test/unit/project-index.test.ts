@@ -78,6 +78,7 @@ function answers(index: ProjectIndex): string[] {
     }
     out.push(`${file} dependents = ${[...index.dependents(file)].sort().join(',')}`);
   }
+  for (const name of [...NAMES, 'save', 'Base', 'Other']) out.push(`may await ${name}: ${index.mayAwait(name)}, may call ${name}: ${index.mayCall(name)}`);
   return out;
 }
 

@@ -337,6 +337,28 @@ export class TypeResolver {
   }
 
   /**
+   * Can a call be one a rule asks about: `x.m()` only when some module declares a method or function
+   * `m` of that kind (`awaitable`: async or declared to return an awaitable; `caller`: sync, making
+   * calls). A cheap filter, read from the text where it can, before any resolution.
+   */
+  mayBe(call: Node, kind: 'awaitable' | 'caller'): boolean {
+    const path = this.index.text !== undefined ? this.names.spelledCallee(call, this.index.text) : null;
+    let last: string | undefined;
+    let member: boolean;
+    if (path) {
+      last = path[path.length - 1];
+      member = path.length > 1;
+    } else {
+      const callee = call.childForFieldName('function');
+      member = callee?.type === 'member_expression' || callee?.type === 'attribute';
+      last = member ? callee?.childForFieldName(callee.type === 'attribute' ? 'attribute' : 'property')?.text : callee?.text;
+    }
+    // a bare name may be an alias (`import { load as l }`): only members are filtered
+    if (!member || !last) return true;
+    return kind === 'awaitable' ? this.project.mayAwait(last) : this.project.mayCall(last);
+  }
+
+  /**
    * The declared function or method a call runs, when types say which: `repo.load()` with `repo: Repo`
    * (any file), `this.repo.load()`, `super().close()`, `models.load()`, an imported `load()`.
    */

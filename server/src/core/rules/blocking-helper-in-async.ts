@@ -91,7 +91,7 @@ class Chains {
  * calls, through any depth of sync calls across modules, a blocking call.
  */
 function reportAcrossFiles(ctx: RuleContext, site: Site): void {
-  if (site.node.type === 'new_expression') return;
+  if (site.node.type === 'new_expression' || !ctx.types.mayBe(site.node, 'caller')) return;
   const target = ctx.types.target(site.node, site.fn);
   if (!target || target.fact.async || target.fact.generator || !target.fact.calls || target.file === ctx.types.file && !target.owner) return;
   const table = ctx.family === 'python' ? PYTHON_BLOCKING : JS_BLOCKING;
