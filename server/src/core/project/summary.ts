@@ -117,15 +117,30 @@ export interface KnownCalls {
 }
 
 let known: Map<number, { callee: string; line: number }[]> | undefined;
+/** The parsed text and the offset it starts at: leading keywords are read from it, not from child nodes (each a call into wasm). */
+let src = '';
+let srcBase = 0;
+
+function slice(start: number, end: number): string {
+  return src.slice(start - srcBase, end - srcBase);
+}
 
 export function summarize(family: Family, tree: Tree, from?: KnownCalls): ModuleSummary {
   const s = emptySummary(family);
   known = from ? groupCalls(from) : undefined;
+  if (from) {
+    src = from.text;
+    srcBase = 0;
+  } else {
+    src = tree.rootNode.text;
+    srcBase = tree.rootNode.startIndex;
+  }
   try {
     if (family === 'python') summarizePython(tree.rootNode, s);
     else summarizeJs(tree.rootNode, s);
   } finally {
     known = undefined;
+    src = '';
   }
   return s;
 }
@@ -175,20 +190,17 @@ function annotation(node: Node | null): string | undefined {
   return t ? t.text : undefined;
 }
 
-function hasToken(node: Node, token: string): boolean {
-  for (const c of node.children) {
-    if (!c) continue;
-    if (!c.isNamed && c.type === token) return true;
-    if (c.type === 'property_identifier' || c.type === 'formal_parameters' || c.type === 'identifier') return false;
-  }
-  return false;
+/** The text before a function's name (or its parameters): where `async`, `*`, `get`, `static` stand. */
+function leadOf(node: Node): string {
+  const stop = node.childForFieldName('name') ?? node.childForFieldName('parameters') ?? node.childForFieldName('parameter');
+  return slice(node.startIndex, stop ? stop.startIndex : node.startIndex);
 }
 
-function jsFunction(node: Node): FnFact {
+function jsFunction(node: Node, lead = leadOf(node)): FnFact {
   const fact: FnFact = {
     line: node.startPosition.row,
-    async: hasToken(node, 'async'),
-    generator: node.type.startsWith('generator_') || hasToken(node, '*'),
+    async: /\basync\b/.test(lead),
+    generator: node.type.startsWith('generator_') || lead.includes('*'),
   };
   const returns = annotation(node.childForFieldName('return_type'));
   if (returns) fact.returns = returns;
@@ -251,9 +263,10 @@ function jsClass(node: Node, s: ModuleSummary): string | undefined {
           jsConstructorFields(m, fact);
           break;
         }
-        const f = jsFunction(m);
-        if (hasToken(m, 'get')) f.getter = true;
-        else if (hasToken(m, 'set')) break;
+        const lead = leadOf(m);
+        const f = jsFunction(m, lead);
+        if (/\bget\s*$/.test(lead)) f.getter = true;
+        else if (/\bset\s*$/.test(lead)) break;
         fact.methods[memberName] = f;
         break;
       }
@@ -422,11 +435,12 @@ function summarizeJs(root: Node, s: ModuleSummary): void {
 
 function pyFunction(def: Node): FnFact {
   const body = def.childForFieldName('body');
+  const start = def.startIndex;
   const fact: FnFact = {
     line: def.startPosition.row,
-    async: def.children.some((c) => c?.type === 'async'),
+    async: slice(start, start + 5) === 'async',
     // a yield anywhere in the body's text: nested defs rarely yield, and a false "generator" only silences
-    generator: body ? /\byield\b/.test(body.text) : false,
+    generator: body ? /\byield\b/.test(slice(body.startIndex, body.endIndex)) : false,
   };
   const returns = def.childForFieldName('return_type')?.text;
   if (returns) fact.returns = returns;
