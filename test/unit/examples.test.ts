@@ -16,7 +16,7 @@ import { initParsers, type Grammar } from '../../server/src/core/parser';
 import { analyzeText } from '../../server/src/core/engine';
 import { RULES } from '../../server/src/core/rules';
 import { KB_FILES, type KbEntry } from '../../server/src/hover/kb';
-import { runProgram, scratchDir, stripTypes, describeRun, type ProgramResult } from './example-runner';
+import { runProgram, python3, scratchDir, stripTypes, describeRun, type ProgramResult } from './example-runner';
 
 const REPO = path.resolve(__dirname, '../../..');
 const RULE_DOCS = path.join(REPO, 'docs/rules');
@@ -92,9 +92,9 @@ async function runBlock(lang: 'python' | 'ts' | 'js' | 'cjs', code: string, opts
       fs.writeFileSync(path.join(dir, 'example.py'), code);
       if (opts.spawn) {
         fs.writeFileSync(path.join(dir, 'wrapper.py'), SPAWN_WRAPPER);
-        return await runProgram('python3', ['wrapper.py', 'example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
+        return await runProgram(python3(), ['wrapper.py', 'example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
       }
-      return await runProgram('python3', ['example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
+      return await runProgram(python3(), ['example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
     }
     const file = lang === 'cjs' ? 'example.cjs' : 'example.mjs';
     fs.writeFileSync(path.join(dir, file), lang === 'ts' ? stripTypes(code) : code);
@@ -266,7 +266,7 @@ describe('hover examples: every one runs', { concurrency: 4 }, () => {
         fs.writeFileSync(path.join(dir, main), program);
         const env = { PATH: `${path.join(HOVER_CONTEXTS, 'bin')}${path.delimiter}${process.env.PATH}` };
         const run = ext === '.py'
-          ? await runProgram('python3', [main], { cwd: dir, env, timeoutMs: 30_000 })
+          ? await runProgram(python3(), [main], { cwd: dir, env, timeoutMs: 30_000 })
           : await runProgram(process.execPath, [main], { cwd: dir, env, timeoutMs: 30_000 });
         const why = `${describeRun(run)}\n--- program (${rel})\n${program}`;
         assert.ok(!run.timedOut, `did not finish in time\n${why}`);

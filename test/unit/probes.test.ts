@@ -8,13 +8,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProgram, scratchDir, describeRun, type ProgramResult } from './example-runner';
+import { runProgram, python3, scratchDir, describeRun, type ProgramResult } from './example-runner';
 
 async function probe(file: string, code: string, args: string[] = []): Promise<ProgramResult> {
   const dir = scratchDir('probe');
   try {
     fs.writeFileSync(path.join(dir, file), code);
-    const cmd = file.endsWith('.py') ? 'python3' : process.execPath;
+    const cmd = file.endsWith('.py') ? python3() : process.execPath;
     const run = await runProgram(cmd, [...args, file], { cwd: dir, timeoutMs: 20_000 });
     assert.ok(!run.timedOut, `the probe did not finish\n${describeRun(run)}`);
     return run;
