@@ -10,6 +10,10 @@ import ignore, { type Ignore } from 'ignore';
 import { initParsers, grammarForPath } from './core/parser';
 import { analyzeText } from './core/engine';
 import type { AnalysisSettings, Finding } from './core/types';
+import { settingsForFile, type Override } from './settings';
+
+/** The settings of a check: the analysis settings, and per-path overrides with the folder their globs start from. */
+export type CheckSettings = AnalysisSettings & { overrides?: Override[]; overridesBase?: string };
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__']);
 
@@ -120,7 +124,8 @@ export interface FileResult {
 }
 
 /** Analyses one file; decoding and size problems come back as a problem, never a throw. */
-export function checkFile(file: string, settings: AnalysisSettings): FileResult {
+export function checkFile(file: string, given: CheckSettings): FileResult {
+  const settings = settingsForFile(given, given.overridesBase, path.resolve(file));
   const grammar = grammarForPath(file);
   if (!grammar) return { file, findings: [], lines: 0, problem: 'unknown file type' };
   let bytes: Buffer;
@@ -149,7 +154,7 @@ export function checkFile(file: string, settings: AnalysisSettings): FileResult 
 
 const WORKER_THRESHOLD = 64;
 
-export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string): Promise<CheckResult> {
+export async function check(paths: string[], settings: CheckSettings, workerScript?: string): Promise<CheckResult> {
   const started = performance.now();
   const { files, problems } = collectFiles(paths);
   let results: FileResult[];
@@ -171,10 +176,10 @@ export async function check(paths: string[], settings: AnalysisSettings, workerS
 }
 
 /** Messages between check() and its worker threads. */
-export interface WorkerJob { files: string[]; settings: AnalysisSettings }
+export interface WorkerJob { files: string[]; settings: CheckSettings }
 export type WorkerReply = { results: FileResult[] } | { error: string };
 
-function checkInWorkers(files: string[], settings: AnalysisSettings, script: string, count: number): Promise<FileResult[]> {
+function checkInWorkers(files: string[], settings: CheckSettings, script: string, count: number): Promise<FileResult[]> {
   const chunks: string[][] = Array.from({ length: count }, () => []);
   files.forEach((f, i) => chunks[i % count].push(f));
   return Promise.all(

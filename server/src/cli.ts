@@ -79,7 +79,8 @@ async function runCheck(args: string[]): Promise<number> {
   for (const p of configProblems) process.stderr.write(`concurrency-lens: ${cfg}: ${p}\n`);
   Object.assign(settings.rules, ruleOverrides);
 
-  const result = await check(paths, settings, __filename);
+  // Override globs are relative to the config file's folder, as ruff's and ESLint's are.
+  const result = await check(paths, { ...settings, overridesBase: cfg ? path.dirname(path.resolve(cfg)) : undefined }, __filename);
   const serious = result.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
   if (format === 'json') {
     const out = {

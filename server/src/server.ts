@@ -7,14 +7,14 @@ import {
   CodeLensRefreshRequest, type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover, type CodeLens,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { initParsers, grammarForLanguageId, ParseTimeout } from './core/parser';
 import { analyzeTree, sizeCap } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
 import { OpenDocument } from './documents';
-import { SECTION, DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { SECTION, DEFAULT_SETTINGS, normalizeSettings, settingsForFile, type Settings } from './settings';
 import { AnalysisStatusNotification, Commands, type RunTarget, type HarnessChoice } from './protocol';
 import { hoverAt, resolveHoverLanguage } from './hover/hover';
 import { findRunnables } from './harness/runnables';
@@ -52,12 +52,16 @@ export function startServer(connection: Connection): void {
   let pullConfiguration = false;
   let locale: string | undefined;
   let parsersReady: Promise<void> = Promise.resolve();
+  /** Workspace folders as file paths, deepest first: the `overrides` globs are relative to the one holding a file. */
+  let folders: string[] = [];
 
   const log = (msg: string) => connection.console.log(`[concurrency-lens] ${msg}`);
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     locale = params.locale;
+    const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders = roots.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)).sort((a, b) => b.length - a.length);
     lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     parsersReady = initParsers();
     parsersReady.catch((err) => connection.console.error(`tree-sitter failed to load: ${String(err)}`));
@@ -80,7 +84,9 @@ export function startServer(connection: Connection): void {
         (raw) => {
           const { settings, problems } = normalizeSettings(raw);
           for (const p of problems) connection.console.warn(`${SECTION}.${p}`);
-          return settings;
+          if (!uri.startsWith('file:')) return settings;
+          const file = fileURLToPath(uri);
+          return settingsForFile(settings, folders.find((f) => !path.relative(f, file).startsWith('..')), file);
         },
         () => DEFAULT_SETTINGS,
       );
