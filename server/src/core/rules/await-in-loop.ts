@@ -33,7 +33,13 @@ export type Exclusion = (typeof EXCLUSIONS)[number];
 export const awaitInLoopOptions: { disabled: Set<Exclusion> } = { disabled: new Set() };
 
 const ASSIGNMENTS = ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'assignment', 'augmented_assignment'];
-const BODY_TYPES_WANTED = ['break_statement', 'return_statement', 'yield_expression', 'yield', 'try_statement', ...ASSIGNMENTS, 'update_expression'];
+const LEAVES = ['break_statement', 'return_statement', 'raise_statement', 'throw_statement'];
+const BODY_TYPES_WANTED = [...LEAVES, 'assert_statement', 'yield_expression', 'yield', 'try_statement', ...ASSIGNMENTS, 'update_expression'];
+/** Lists whose items are called in turn by design: hooks, signal receivers, middleware, exit callbacks. */
+const HOOKISH = /trace|hook|callback|handler|listener|observer|middleware|plugin|signal|receiver|subscriber|interceptor|step|stage|exit|cleanup|finali[sz]er/i;
+/** Test assertions: a failed one stops the loop, so each iteration checks the result before the next starts. */
+const ASSERTION = /^(?:assert\w*|expect|(?:t|test|self)\.(?:assert\w*|is|deepEqual|true|false|equal\w*|throws\w*|notThrows\w*))$/;
+const BLOCKS = new Set(['block', 'statement_block']);
 const SLEEPS = new Set(['asyncio.sleep', 'timers/promises.setTimeout', 'timers/promises.scheduler.wait', 'Promise', 'trio.sleep', 'anyio.sleep']);
 const SLEEPY_NAME = /(sleep|delay|wait|pause|throttle|backoff)\w*$/i;
 /** Awaiting these awaits operations that already run together: batching on purpose. */
@@ -257,9 +263,14 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
   }
 
   if (on('stops-on-result')) {
-    // A `return`/`break` that depends on an awaited value: the loop searches for the first hit.
+    // A `return`/`break`/`raise` that depends on an awaited value: the loop searches for the first hit,
+    // or checks each result (`assert`, `expect(…)`) before going on.
     for (const f of found) {
-      if (f.type !== 'break_statement' && f.type !== 'return_statement') continue;
+      if (f.type === 'assert_statement') {
+        if (inAwaits(f.node) || has(f.node, fromAwait)) return { excluded: 'stops-on-result' };
+        continue;
+      }
+      if (!LEAVES.includes(f.type)) continue;
       if (inAwaits(f.node) || has(f.node, fromAwait)) return { excluded: 'stops-on-result' };
       for (let p = f.node.parent; p && p.startIndex >= body.startIndex && !p.equals(body); p = p.parent) {
         const t = p.type;
@@ -271,6 +282,21 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
           const ifCond = p.parent?.childForFieldName('condition');
           if (ifCond && (inAwaits(ifCond) || has(ifCond, fromAwait))) return { excluded: 'stops-on-result' };
         }
+      }
+    }
+  }
+
+  if (on('stops-on-result') && ctx.family === 'js' && /\b(?:assert[\w.]*|expect|t\.\w+)\s*\(/.test(text.slice(body.startIndex, body.endIndex))) {
+    for (const call of body.descendantsOfType('call_expression')) {
+      if (!call || !owned(call)) continue;
+      const callee = call.childForFieldName('function');
+      const head = callee?.type === 'member_expression' && callee.text.startsWith('expect(') ? 'expect' : callee?.text ?? '';
+      if (!ASSERTION.test(head) && !ASSERTION.test(head.split('.')[0])) continue;
+      const args = call.childForFieldName('arguments') ?? call;
+      if (inAwaits(args) || has(args, fromAwait)) return { excluded: 'stops-on-result' };
+      if (head === 'expect' && callee) {
+        const inner = callee.childForFieldName('object');
+        if (inner && (inAwaits(inner) || has(inner, fromAwait))) return { excluded: 'stops-on-result' };
       }
     }
   }
@@ -296,8 +322,11 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
 
   // Per await: the first that is per-item work, on nothing already running, not a step of a list.
   const why = new Map<Exclusion, number>();
+  const iterable = loop.node.childForFieldName('right');
+  const hookish = loopVars.some((v) => HOOKISH.test(v)) || (iterable !== null && HOOKISH.test(iterable.text));
   for (const a of awaits) {
     const op = awaited(a);
+    if (on('stops-on-result') && runsOnce(a, body)) { why.set('stops-on-result', 1); continue; }
     if (on('already-running')) {
       if (!isCall(op)) { why.set('already-running', 1); continue; }
       const q = ctx.callee(op, loop.fn);
@@ -308,12 +337,28 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
       // `await step()`, `await handlers[i](req)`, `await hook.fn(x)` where the callee comes from the loop.
       const head = callee.type === 'identifier' ? callee : callee.type === 'subscript' || callee.type === 'subscript_expression' ? callee : null;
       if (head && has(head, perItem)) { why.set('step-callables', 1); continue; }
+      // `for trace in traces: await trace.send_request_start(…)`: each hook of a list, notified in turn.
+      const receiver = callee.type === 'attribute' || callee.type === 'member_expression' ? callee.childForFieldName('object') : null;
+      if (hookish && receiver && has(receiver, perItem)) { why.set('step-callables', 1); continue; }
     }
     const uses = loopVars.length === 0 && off.has('not-per-item') ? [] : op ? [...new Set(reads(op).map((id) => id.text).filter((t) => perItem.has(t)))] : [];
     if (uses.length === 0 && on('not-per-item')) { why.set('not-per-item', 1); continue; }
     return { await: a, uses };
   }
   return { excluded: [...why.keys()][0] ?? 'not-per-item' };
+}
+
+/**
+ * An await followed, in its own block or one around it within the loop body, by an unconditional
+ * `return`/`break`/`raise`: it runs in one iteration at most (`if match: await use(x); return`).
+ */
+function runsOnce(a: Node, body: Node): boolean {
+  for (let n: Node | null = a; n && !n.equals(body); n = n.parent) {
+    const parent: Node | null = n.parent;
+    if (!parent || !(BLOCKS.has(parent.type) || parent.equals(body))) continue;
+    for (let s = n.nextNamedSibling; s; s = s.nextNamedSibling) if (LEAVES.includes(s.type)) return true;
+  }
+  return false;
 }
 
 export const awaitInLoop: Rule = {
