@@ -67,15 +67,31 @@ function identifiers(node: Node): Node[] {
   return ids.filter((n): n is Node => n !== null);
 }
 
-/** Names a node reads: its identifiers less `obj.attr`'s attribute and `f(key=…)`'s key (Python spells both as identifiers). */
-function reads(node: Node): Node[] {
+/**
+ * The identifiers of a node that read one of the names `keep` wants, less `obj.attr`'s attribute and
+ * `f(key=…)`'s key (Python spells both as identifiers). The names are checked first: asking a node
+ * for its parent is a call into wasm.
+ */
+function reads(node: Node, keep: (name: string) => boolean): Node[] {
   return identifiers(node).filter((id) => {
+    if (!keep(id.text)) return false;
     const parent = id.parent;
     if (!parent) return true;
     if (parent.type === 'attribute') return !parent.childForFieldName('attribute')?.equals(id);
     if (parent.type === 'keyword_argument') return !parent.childForFieldName('name')?.equals(id);
     return true;
   });
+}
+
+/** A regexp that finds any of the names as a whole word, made again only when the set has grown. */
+const WORDS = new WeakMap<Set<string>, { size: number; re: RegExp }>();
+function wordsOf(names: Set<string>): RegExp {
+  let w = WORDS.get(names);
+  if (!w || w.size !== names.size) {
+    const alternatives = [...names].map((n) => n.replace(/[$]/g, '\\$')).join('|');
+    WORDS.set(names, (w = { size: names.size, re: new RegExp(`(?<![\\w$])(?:${alternatives})(?![\\w$])`, 'g') }));
+  }
+  return w.re;
 }
 
 /** The awaited operation: `await x` -> x, through parentheses. */
@@ -182,12 +198,29 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
     const end = n.endIndex;
     return awaits.some((a, i) => a.startIndex >= n.startIndex && awaitEnds[i] <= end);
   };
-  const has = (n: Node, names: Set<string>) => {
-    if (names.size === 0) return false;
-    // Listing a node's identifiers is a costly call into wasm; a node whose text holds none of the names has none to find.
+  const has = (n: Node, names: Set<string>) => uses(n, names, true).length > 0;
+  /** The names of `names` a node reads (the first only, when `one`). */
+  const uses = (n: Node, names: Set<string>, one = false): string[] => {
+    if (names.size === 0) return [];
+    const found = new Set<string>();
+    // Listing a node's identifiers is a costly call into wasm; a node whose text spells none of the names as a word has none to find.
     const slice = text.slice(n.startIndex, n.endIndex);
-    if (![...names].some((t) => slice.includes(t))) return false;
-    return reads(n).some((id) => names.has(id.text));
+    const words = wordsOf(names);
+    words.lastIndex = 0;
+    let unsure = false;
+    for (let m = words.exec(slice); m; m = words.exec(slice)) {
+      // A plain read: not `obj.name`, not `f(name=…)` / a target, not in quotes; then the tree need not be asked.
+      const before = slice[m.index - 1];
+      const after = slice.slice(m.index + m[0].length).match(/^\s*(.)(.)?/);
+      if (before === '.' || before === '"' || before === "'" || before === '`' || (after && ((after[1] === '=' && after[2] !== '=') || /["'`]/.test(after[1])))) {
+        unsure = true;
+        continue;
+      }
+      found.add(m[0]);
+      if (one) return [...found];
+    }
+    if (unsure) for (const id of reads(n, (t) => names.has(t) && !found.has(t))) found.add(id.text);
+    return [...found];
   };
   // A fixpoint over the body's assignments: the names whose value comes (maybe indirectly) from `seed` or from `from(value)`.
   const derive = (seed: Iterable<string>, from: (value: Node) => boolean) => {
@@ -235,13 +268,17 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
     // it: the next iteration reads what this one wrote (`cursor = (await page(cursor)).next`).
     const carried = assigns.filter((a) => a.names.length > 0 && !(a.compound && !(a.value && inAwaits(a.value)))
       && !(a.type === 'variable_declarator' && a.node.parent?.type === 'lexical_declaration'));
-    let bodyReads: Node[] | undefined;
     for (const a of carried) {
       for (const name of a.names) {
         if (loopVars.includes(name)) continue;
         const firstWrite = Math.min(...carried.filter((c) => c.names.includes(name)).map((c) => c.node.endIndex));
         const target = a.target;
-        const readFirst = (bodyReads ??= reads(body)).some((id) => id.text === name && id.startIndex < firstWrite && owned(id)
+        // The text before the first write, less the target itself, must spell the name before the tree is asked.
+        const before = target && target.endIndex <= firstWrite
+          ? text.slice(body.startIndex, target.startIndex) + ' ' + text.slice(target.endIndex, firstWrite)
+          : text.slice(body.startIndex, firstWrite);
+        if (!new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`).test(before)) continue;
+        const readFirst = reads(body, (t) => t === name).some((id) => id.startIndex < firstWrite && owned(id)
           && !(target && id.startIndex >= target.startIndex && id.endIndex <= target.endIndex));
         if (readFirst) return { excluded: 'carried-state' };
       }
@@ -323,10 +360,11 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
   // Per await: the first that is per-item work, on nothing already running, not a step of a list.
   const why = new Map<Exclusion, number>();
   const iterable = loop.node.childForFieldName('right');
+  const leaves = found.some((f) => LEAVES.includes(f.type));
   const hookish = loopVars.some((v) => HOOKISH.test(v)) || (iterable !== null && HOOKISH.test(iterable.text));
   for (const a of awaits) {
     const op = awaited(a);
-    if (on('stops-on-result') && runsOnce(a, body)) { why.set('stops-on-result', 1); continue; }
+    if (on('stops-on-result') && leaves && runsOnce(a, body)) { why.set('stops-on-result', 1); continue; }
     if (on('already-running')) {
       if (!isCall(op)) { why.set('already-running', 1); continue; }
       const q = ctx.callee(op, loop.fn);
@@ -341,9 +379,9 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
       const receiver = callee.type === 'attribute' || callee.type === 'member_expression' ? callee.childForFieldName('object') : null;
       if (hookish && receiver && has(receiver, perItem)) { why.set('step-callables', 1); continue; }
     }
-    const uses = loopVars.length === 0 && off.has('not-per-item') ? [] : op ? [...new Set(reads(op).map((id) => id.text).filter((t) => perItem.has(t)))] : [];
-    if (uses.length === 0 && on('not-per-item')) { why.set('not-per-item', 1); continue; }
-    return { await: a, uses };
+    const used = loopVars.length === 0 && off.has('not-per-item') ? [] : op ? uses(op, perItem) : [];
+    if (used.length === 0 && on('not-per-item')) { why.set('not-per-item', 1); continue; }
+    return { await: a, uses: used };
   }
   return { excluded: [...why.keys()][0] ?? 'not-per-item' };
 }
