@@ -378,6 +378,9 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
       // `for trace in traces: await trace.send_request_start(…)`: each hook of a list, notified in turn.
       const receiver = callee.type === 'attribute' || callee.type === 'member_expression' ? callee.childForFieldName('object') : null;
       if (hookish && receiver && has(receiver, perItem)) { why.set('step-callables', 1); continue; }
+      // Entering or leaving each context by hand, as an exit stack does, goes in order.
+      const method = receiver ? callee.childForFieldName(callee.type === 'attribute' ? 'attribute' : 'property')?.text : undefined;
+      if (method === '__aenter__' || method === '__aexit__') { why.set('step-callables', 1); continue; }
     }
     const used = loopVars.length === 0 && off.has('not-per-item') ? [] : op ? uses(op, perItem) : [];
     if (used.length === 0 && on('not-per-item')) { why.set('not-per-item', 1); continue; }
