@@ -13,6 +13,10 @@ import { summarize, type ModuleSummary } from './core/project/summary';
 import { ProjectIndex, emptyLayout, type ProjectLayout } from './core/project/project';
 import { scanLayout, isLayoutFile } from './project-layout';
 import type { AnalysisSettings, Finding } from './core/types';
+import { settingsForFile, type Override } from './settings';
+
+/** The settings of a check: the analysis settings, and per-path overrides with the folder their globs start from. */
+export type CheckSettings = AnalysisSettings & { overrides?: Override[]; overridesBase?: string };
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__']);
 
@@ -163,8 +167,9 @@ function parseFile(file: string): Parsed | FileResult {
   }
 }
 
-function analyzeParsed(p: Parsed, settings: AnalysisSettings, project: ProjectIndex): FileResult {
+function analyzeParsed(p: Parsed, given: CheckSettings, project: ProjectIndex): FileResult {
   const { file, lines } = p;
+  const settings = settingsForFile(given, given.overridesBase, file);
   try {
     const result = analyzeTree(p.grammar, p.text, p.tree, settings, prepare(p.grammar, p.tree, p.text, { file, project, summary: p.summary }));
     const failed = result.failures.map((f) => f.rule);
@@ -190,7 +195,7 @@ function parseAll(files: string[]): { parsed: Parsed[]; failed: FileResult[] } {
 }
 
 /** Analyses one file alone (its imports resolve to nothing): for callers that check a single text. */
-export function checkFile(file: string, settings: AnalysisSettings): FileResult {
+export function checkFile(file: string, settings: CheckSettings): FileResult {
   const r = parseFile(file);
   if (!('tree' in r)) return r;
   const project = new ProjectIndex(emptyLayout([path.dirname(path.resolve(file))]));
@@ -212,7 +217,7 @@ function isolated(p: Parsed): ProjectIndex {
   return project;
 }
 
-export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string, options: CheckOptions = {}): Promise<CheckResult> {
+export async function check(paths: string[], settings: CheckSettings, workerScript?: string, options: CheckOptions = {}): Promise<CheckResult> {
   const alone = options.project === false;
   const started = performance.now();
   const { files, problems, configs } = collectFiles(paths);
@@ -247,7 +252,7 @@ export async function check(paths: string[], settings: AnalysisSettings, workerS
  */
 export interface WorkerJob {
   files: string[];
-  settings: AnalysisSettings;
+  settings: CheckSettings;
   layout: ProjectLayout;
   /** the language server's index: send the summaries and stop */
   summariesOnly?: boolean;
@@ -260,7 +265,7 @@ export type WorkerReply =
   | { error: string };
 export interface WorkerProject { summaries: [file: string, key: string, summary: ModuleSummary][] }
 
-function checkInWorkers(files: string[], settings: AnalysisSettings, layout: ProjectLayout, script: string, count: number, alone: boolean): Promise<FileResult[]> {
+function checkInWorkers(files: string[], settings: CheckSettings, layout: ProjectLayout, script: string, count: number, alone: boolean): Promise<FileResult[]> {
   const chunks: string[][] = Array.from({ length: count }, () => []);
   files.forEach((f, i) => chunks[i % count].push(path.resolve(f)));
   const live = chunks.filter((c) => c.length > 0);

@@ -1,6 +1,6 @@
 /**
  * `concurrency-lens`: the command-line adapter over the same cores as the editor.
- *   concurrency-lens check [PATH...] [--format text|json] [--rule id=severity] [--config FILE]
+ *   concurrency-lens check [PATH...] [--format text|json|sarif|github] [--rule id=severity] [--config FILE]
  *   concurrency-lens run FILE [--function NAME | --line N | --lines A-B] [--harness H] [--tasks N] [--timeout S] [--json]
  *   concurrency-lens lsp            (the language server over stdio)
  */
@@ -12,6 +12,7 @@ import { normalizeSettings } from './settings';
 import { SEVERITIES, type Severity } from './core/types';
 import { RULES } from './core/rules';
 import { runCommand } from './harness/run-command';
+import { toSarif, toGithub } from './formats';
 
 export class UsageError extends Error {}
 
@@ -28,11 +29,11 @@ ${'{commands}'}
 
 Run 'concurrency-lens <command> --help' for a command's options.`;
 
-const CHECK_USAGE = `usage: concurrency-lens check [PATH...] [--format text|json] [--rule id=severity]... [--config FILE] [--no-project]
+const CHECK_USAGE = `usage: concurrency-lens check [PATH...] [--format text|json|sarif|github] [--rule id=severity]... [--config FILE] [--no-project]
 
 Checks Python, TypeScript and JavaScript files for concurrency bugs. PATH defaults to '.'.
 Imports, classes and declared types are followed across the files checked; --no-project analyses
-each file alone.
+each file alone. --format sarif writes SARIF 2.1.0 (code scanning); --format github prints workflow annotations.
 Exit code: 0 when nothing at warning or above was found, 1 when something was, 2 on a usage error.`;
 
 function takeValue(args: string[], i: number, flag: string): string {
@@ -67,7 +68,7 @@ async function runCheck(args: string[]): Promise<number> {
     if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     paths.push(a);
   }
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, got '${format}'`);
   if (paths.length === 0) paths.push('.');
 
   let raw: unknown = {};
@@ -83,9 +84,14 @@ async function runCheck(args: string[]): Promise<number> {
   for (const p of configProblems) process.stderr.write(`concurrency-lens: ${cfg}: ${p}\n`);
   Object.assign(settings.rules, ruleOverrides);
 
-  const result = await check(paths, settings, __filename, { project });
+  // Override globs are relative to the config file's folder, as ruff's and ESLint's are.
+  const result = await check(paths, { ...settings, overridesBase: cfg ? path.dirname(path.resolve(cfg)) : undefined }, __filename, { project });
   const serious = result.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
-  if (format === 'json') {
+  if (format === 'sarif') {
+    process.stdout.write(JSON.stringify(toSarif(result, RULES, readVersion()), null, 2) + '\n');
+  } else if (format === 'github') {
+    process.stdout.write(toGithub(result));
+  } else if (format === 'json') {
     const out = {
       version: 1,
       findings: result.findings.map((f) => ({

@@ -7,20 +7,19 @@ import {
   CodeLensRefreshRequest, type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover, type CodeLens,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { initParsers, grammarForLanguageId, grammarForPath, ParseTimeout, BudgetExceeded } from './core/parser';
 import { analyzeTree, sizeCap } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
 import { OpenDocument } from './documents';
-import { SECTION, DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings';
+import { SECTION, DEFAULT_SETTINGS, normalizeSettings, settingsForFile, type Settings } from './settings';
 import { AnalysisStatusNotification, Commands, type RunTarget, type HarnessChoice } from './protocol';
 import { hoverAt, resolveHoverLanguage } from './hover/hover';
 import { findRunnables } from './harness/runnables';
 import { WorkspaceIndex } from './workspace-index';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver/node';
-import { fileURLToPath } from 'node:url';
 import { rayAvailability, clearRayAvailability, type RayAvailability } from './harness/ray-probe';
 
 /**
@@ -60,17 +59,20 @@ export function startServer(connection: Connection): void {
   let roots: string[] = [];
   let watchRegistration = false;
   let workDoneProgress = false;
+  /** Workspace folders as file paths, deepest first: the `overrides` globs are relative to the one holding a file. */
+  let folders: string[] = [];
 
   const log = (msg: string) => connection.console.log(`[concurrency-lens] ${msg}`);
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     locale = params.locale;
+    const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders = folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)).sort((a, b) => b.length - a.length);
     lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workDoneProgress = params.capabilities.window?.workDoneProgress === true;
-    roots = (params.workspaceFolders ?? []).map((f) => uriPath(f.uri)).filter((p): p is string => !!p);
-    if (roots.length === 0 && params.rootUri) roots = [uriPath(params.rootUri)].filter((p): p is string => !!p);
+    roots = [...folders];
     parsersReady = initParsers();
     parsersReady.catch((err) => connection.console.error(`tree-sitter failed to load: ${String(err)}`));
     return {
@@ -149,7 +151,9 @@ export function startServer(connection: Connection): void {
         (raw) => {
           const { settings, problems } = normalizeSettings(raw);
           for (const p of problems) connection.console.warn(`${SECTION}.${p}`);
-          return settings;
+          if (!uri.startsWith('file:')) return settings;
+          const file = fileURLToPath(uri);
+          return settingsForFile(settings, folders.find((f) => !path.relative(f, file).startsWith('..')), file);
         },
         () => DEFAULT_SETTINGS,
       );

@@ -3,6 +3,8 @@
  * defaults (a unit test checks it); the server pulls them per document scope, the CLI reads
  * the same keys (without the prefix) from concurrency-lens.json.
  */
+import * as path from 'node:path';
+import picomatch from 'picomatch';
 import type { AnalysisSettings, Severity } from './core/types';
 import { SEVERITIES } from './core/types';
 
@@ -10,7 +12,18 @@ export const SECTION = 'concurrencyLens';
 
 export type HoverLanguage = 'auto' | 'en' | 'zh-cn';
 
+/**
+ * Rule severities for some paths only, as ruff's per-file-ignores and ESLint's overrides:
+ * globs relative to the config file's folder (the CLI) or the workspace folder (the editor);
+ * a glob without a slash matches the file name in any folder. Later entries win.
+ */
+export interface Override {
+  files: string[];
+  rules: Record<string, Severity>;
+}
+
 export interface Settings extends AnalysisSettings {
+  overrides: Override[];
   hover: { language: HoverLanguage; enabled: boolean };
   run: { tasks: number; timeoutSeconds: number };
   lens: { functions: boolean; cells: boolean; selection: boolean };
@@ -24,6 +37,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   blockingCalls: [],
   ignore: [],
+  overrides: [],
   hover: { language: 'auto', enabled: true },
   run: { tasks: 4, timeoutSeconds: 30 },
   lens: { functions: true, cells: true, selection: true },
@@ -50,6 +64,49 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function severities(raw: Record<string, unknown>, where: string, problems: string[]): Record<string, Severity> {
+  const out: Record<string, Severity> = {};
+  for (const [id, sev] of Object.entries(raw)) {
+    if (typeof sev === 'string' && (SEVERITIES as readonly string[]).includes(sev)) out[id] = sev as Severity;
+    else problems.push(`${where}.${id}: expected one of ${SEVERITIES.join(', ')}`);
+  }
+  return out;
+}
+
+/** Compiled override globs, by pattern list: settings are re-read per document, the globs seldom change. */
+const matchers = new Map<string, (rel: string) => boolean>();
+function matcherFor(files: string[]): (rel: string) => boolean {
+  const key = JSON.stringify(files);
+  let m = matchers.get(key);
+  if (!m) {
+    // picomatch's own `basename` option fails globs that have a slash (`tests/**`): split them here.
+    const anywhere = files.filter((f) => !f.includes('/'));
+    const anchored = files.filter((f) => f.includes('/'));
+    const byName = anywhere.length ? picomatch(anywhere, { dot: true }) : () => false;
+    const byPath = anchored.length ? picomatch(anchored, { dot: true }) : () => false;
+    matchers.set(key, (m = (rel) => byPath(rel) || byName(rel.slice(rel.lastIndexOf('/') + 1))));
+  }
+  return m;
+}
+
+/**
+ * The settings for one file: its overrides' rule severities laid over the rules. `base` is the folder
+ * the globs are relative to (the config file's, the workspace folder); a file outside it matches none.
+ */
+export function settingsForFile<T extends AnalysisSettings & { overrides?: Override[] }>(settings: T, base: string | undefined, file: string): T {
+  if (!settings.overrides?.length || base === undefined) return settings;
+  const rel = path.relative(base, file).split(path.sep).join('/');
+  if (rel === '' || rel.startsWith('../') || path.isAbsolute(rel)) return settings;
+  const rules = { ...settings.rules };
+  let matched = false;
+  for (const o of settings.overrides) {
+    if (!matcherFor(o.files)(rel)) continue;
+    Object.assign(rules, o.rules);
+    matched = true;
+  }
+  return matched ? { ...settings, rules } : settings;
+}
+
 /**
  * Turns whatever the user wrote into valid settings, keeping the defaults for anything missing
  * or malformed, and listing what was wrong so adapters can say so.
@@ -58,12 +115,17 @@ export function normalizeSettings(raw: unknown): { settings: Settings; problems:
   const problems: string[] = [];
   const s: Settings = structuredClone(DEFAULT_SETTINGS);
   if (!isObject(raw)) return { settings: s, problems };
-  if (isObject(raw.rules)) {
-    for (const [id, sev] of Object.entries(raw.rules)) {
-      if (typeof sev === 'string' && (SEVERITIES as readonly string[]).includes(sev)) s.rules[id] = sev as Severity;
-      else problems.push(`rules.${id}: expected one of ${SEVERITIES.join(', ')}`);
-    }
-  }
+  if (isObject(raw.rules)) s.rules = severities(raw.rules, 'rules', problems);
+  if (Array.isArray(raw.overrides)) {
+    raw.overrides.forEach((o, i) => {
+      const files = isObject(o) && o.files;
+      if (!isObject(o) || !Array.isArray(files) || files.length === 0 || !files.every((f) => typeof f === 'string' && f !== '') || !isObject(o.rules)) {
+        problems.push(`overrides[${i}]: expected { "files": ["glob", ...], "rules": { "rule-id": "severity" } }`);
+        return;
+      }
+      s.overrides.push({ files: files as string[], rules: severities(o.rules, `overrides[${i}].rules`, problems) });
+    });
+  } else if (raw.overrides !== undefined) problems.push('overrides: expected a list of { "files": [...], "rules": {...} }');
   for (const key of ['blockingCalls', 'ignore'] as const) {
     const v = raw[key];
     if (Array.isArray(v)) s[key] = v.filter((x): x is string => typeof x === 'string');

@@ -33,7 +33,13 @@ export type Exclusion = (typeof EXCLUSIONS)[number];
 export const awaitInLoopOptions: { disabled: Set<Exclusion> } = { disabled: new Set() };
 
 const ASSIGNMENTS = ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'assignment', 'augmented_assignment'];
-const BODY_TYPES_WANTED = ['break_statement', 'return_statement', 'yield_expression', 'yield', 'try_statement', ...ASSIGNMENTS, 'update_expression'];
+const LEAVES = ['break_statement', 'return_statement', 'raise_statement', 'throw_statement'];
+const BODY_TYPES_WANTED = [...LEAVES, 'assert_statement', 'yield_expression', 'yield', 'try_statement', ...ASSIGNMENTS, 'update_expression'];
+/** Lists whose items are called in turn by design: hooks, signal receivers, middleware, exit callbacks. */
+const HOOKISH = /trace|hook|callback|handler|listener|observer|middleware|plugin|signal|receiver|subscriber|interceptor|step|stage|exit|cleanup|finali[sz]er/i;
+/** Test assertions: a failed one stops the loop, so each iteration checks the result before the next starts. */
+const ASSERTION = /^(?:assert\w*|expect|(?:t|test|self)\.(?:assert\w*|is|deepEqual|true|false|equal\w*|throws\w*|notThrows\w*))$/;
+const BLOCKS = new Set(['block', 'statement_block']);
 const SLEEPS = new Set(['asyncio.sleep', 'timers/promises.setTimeout', 'timers/promises.scheduler.wait', 'Promise', 'trio.sleep', 'anyio.sleep']);
 const SLEEPY_NAME = /(sleep|delay|wait|pause|throttle|backoff)\w*$/i;
 /** Awaiting these awaits operations that already run together: batching on purpose. */
@@ -61,15 +67,31 @@ function identifiers(node: Node): Node[] {
   return ids.filter((n): n is Node => n !== null);
 }
 
-/** Names a node reads: its identifiers less `obj.attr`'s attribute and `f(key=…)`'s key (Python spells both as identifiers). */
-function reads(node: Node): Node[] {
+/**
+ * The identifiers of a node that read one of the names `keep` wants, less `obj.attr`'s attribute and
+ * `f(key=…)`'s key (Python spells both as identifiers). The names are checked first: asking a node
+ * for its parent is a call into wasm.
+ */
+function reads(node: Node, keep: (name: string) => boolean): Node[] {
   return identifiers(node).filter((id) => {
+    if (!keep(id.text)) return false;
     const parent = id.parent;
     if (!parent) return true;
     if (parent.type === 'attribute') return !parent.childForFieldName('attribute')?.equals(id);
     if (parent.type === 'keyword_argument') return !parent.childForFieldName('name')?.equals(id);
     return true;
   });
+}
+
+/** A regexp that finds any of the names as a whole word, made again only when the set has grown. */
+const WORDS = new WeakMap<Set<string>, { size: number; re: RegExp }>();
+function wordsOf(names: Set<string>): RegExp {
+  let w = WORDS.get(names);
+  if (!w || w.size !== names.size) {
+    const alternatives = [...names].map((n) => n.replace(/[$]/g, '\\$')).join('|');
+    WORDS.set(names, (w = { size: names.size, re: new RegExp(`(?<![\\w$])(?:${alternatives})(?![\\w$])`, 'g') }));
+  }
+  return w.re;
 }
 
 /** The awaited operation: `await x` -> x, through parentheses. */
@@ -176,12 +198,29 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
     const end = n.endIndex;
     return awaits.some((a, i) => a.startIndex >= n.startIndex && awaitEnds[i] <= end);
   };
-  const has = (n: Node, names: Set<string>) => {
-    if (names.size === 0) return false;
-    // Listing a node's identifiers is a costly call into wasm; a node whose text holds none of the names has none to find.
+  const has = (n: Node, names: Set<string>) => uses(n, names, true).length > 0;
+  /** The names of `names` a node reads (the first only, when `one`). */
+  const uses = (n: Node, names: Set<string>, one = false): string[] => {
+    if (names.size === 0) return [];
+    const found = new Set<string>();
+    // Listing a node's identifiers is a costly call into wasm; a node whose text spells none of the names as a word has none to find.
     const slice = text.slice(n.startIndex, n.endIndex);
-    if (![...names].some((t) => slice.includes(t))) return false;
-    return reads(n).some((id) => names.has(id.text));
+    const words = wordsOf(names);
+    words.lastIndex = 0;
+    let unsure = false;
+    for (let m = words.exec(slice); m; m = words.exec(slice)) {
+      // A plain read: not `obj.name`, not `f(name=…)` / a target, not in quotes; then the tree need not be asked.
+      const before = slice[m.index - 1];
+      const after = slice.slice(m.index + m[0].length).match(/^\s*(.)(.)?/);
+      if (before === '.' || before === '"' || before === "'" || before === '`' || (after && ((after[1] === '=' && after[2] !== '=') || /["'`]/.test(after[1])))) {
+        unsure = true;
+        continue;
+      }
+      found.add(m[0]);
+      if (one) return [...found];
+    }
+    if (unsure) for (const id of reads(n, (t) => names.has(t) && !found.has(t))) found.add(id.text);
+    return [...found];
   };
   // A fixpoint over the body's assignments: the names whose value comes (maybe indirectly) from `seed` or from `from(value)`.
   const derive = (seed: Iterable<string>, from: (value: Node) => boolean) => {
@@ -229,13 +268,17 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
     // it: the next iteration reads what this one wrote (`cursor = (await page(cursor)).next`).
     const carried = assigns.filter((a) => a.names.length > 0 && !(a.compound && !(a.value && inAwaits(a.value)))
       && !(a.type === 'variable_declarator' && a.node.parent?.type === 'lexical_declaration'));
-    let bodyReads: Node[] | undefined;
     for (const a of carried) {
       for (const name of a.names) {
         if (loopVars.includes(name)) continue;
         const firstWrite = Math.min(...carried.filter((c) => c.names.includes(name)).map((c) => c.node.endIndex));
         const target = a.target;
-        const readFirst = (bodyReads ??= reads(body)).some((id) => id.text === name && id.startIndex < firstWrite && owned(id)
+        // The text before the first write, less the target itself, must spell the name before the tree is asked.
+        const before = target && target.endIndex <= firstWrite
+          ? text.slice(body.startIndex, target.startIndex) + ' ' + text.slice(target.endIndex, firstWrite)
+          : text.slice(body.startIndex, firstWrite);
+        if (!new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}($|[^\\w$])`).test(before)) continue;
+        const readFirst = reads(body, (t) => t === name).some((id) => id.startIndex < firstWrite && owned(id)
           && !(target && id.startIndex >= target.startIndex && id.endIndex <= target.endIndex));
         if (readFirst) return { excluded: 'carried-state' };
       }
@@ -257,9 +300,14 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
   }
 
   if (on('stops-on-result')) {
-    // A `return`/`break` that depends on an awaited value: the loop searches for the first hit.
+    // A `return`/`break`/`raise` that depends on an awaited value: the loop searches for the first hit,
+    // or checks each result (`assert`, `expect(…)`) before going on.
     for (const f of found) {
-      if (f.type !== 'break_statement' && f.type !== 'return_statement') continue;
+      if (f.type === 'assert_statement') {
+        if (inAwaits(f.node) || has(f.node, fromAwait)) return { excluded: 'stops-on-result' };
+        continue;
+      }
+      if (!LEAVES.includes(f.type)) continue;
       if (inAwaits(f.node) || has(f.node, fromAwait)) return { excluded: 'stops-on-result' };
       for (let p = f.node.parent; p && p.startIndex >= body.startIndex && !p.equals(body); p = p.parent) {
         const t = p.type;
@@ -271,6 +319,21 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
           const ifCond = p.parent?.childForFieldName('condition');
           if (ifCond && (inAwaits(ifCond) || has(ifCond, fromAwait))) return { excluded: 'stops-on-result' };
         }
+      }
+    }
+  }
+
+  if (on('stops-on-result') && ctx.family === 'js' && /\b(?:assert[\w.]*|expect|t\.\w+)\s*\(/.test(text.slice(body.startIndex, body.endIndex))) {
+    for (const call of body.descendantsOfType('call_expression')) {
+      if (!call || !owned(call)) continue;
+      const callee = call.childForFieldName('function');
+      const head = callee?.type === 'member_expression' && callee.text.startsWith('expect(') ? 'expect' : callee?.text ?? '';
+      if (!ASSERTION.test(head) && !ASSERTION.test(head.split('.')[0])) continue;
+      const args = call.childForFieldName('arguments') ?? call;
+      if (inAwaits(args) || has(args, fromAwait)) return { excluded: 'stops-on-result' };
+      if (head === 'expect' && callee) {
+        const inner = callee.childForFieldName('object');
+        if (inner && (inAwaits(inner) || has(inner, fromAwait))) return { excluded: 'stops-on-result' };
       }
     }
   }
@@ -296,8 +359,12 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
 
   // Per await: the first that is per-item work, on nothing already running, not a step of a list.
   const why = new Map<Exclusion, number>();
+  const iterable = loop.node.childForFieldName('right');
+  const leaves = found.some((f) => LEAVES.includes(f.type));
+  const hookish = loopVars.some((v) => HOOKISH.test(v)) || (iterable !== null && HOOKISH.test(iterable.text));
   for (const a of awaits) {
     const op = awaited(a);
+    if (on('stops-on-result') && leaves && runsOnce(a, body)) { why.set('stops-on-result', 1); continue; }
     if (on('already-running')) {
       if (!isCall(op)) { why.set('already-running', 1); continue; }
       const q = ctx.callee(op, loop.fn);
@@ -308,12 +375,31 @@ function judge(ctx: RuleContext, loop: Site, body: Node, awaits: Node[], off: Se
       // `await step()`, `await handlers[i](req)`, `await hook.fn(x)` where the callee comes from the loop.
       const head = callee.type === 'identifier' ? callee : callee.type === 'subscript' || callee.type === 'subscript_expression' ? callee : null;
       if (head && has(head, perItem)) { why.set('step-callables', 1); continue; }
+      // `for trace in traces: await trace.send_request_start(…)`: each hook of a list, notified in turn.
+      const receiver = callee.type === 'attribute' || callee.type === 'member_expression' ? callee.childForFieldName('object') : null;
+      if (hookish && receiver && has(receiver, perItem)) { why.set('step-callables', 1); continue; }
+      // Entering or leaving each context by hand, as an exit stack does, goes in order.
+      const method = receiver ? callee.childForFieldName(callee.type === 'attribute' ? 'attribute' : 'property')?.text : undefined;
+      if (method === '__aenter__' || method === '__aexit__') { why.set('step-callables', 1); continue; }
     }
-    const uses = loopVars.length === 0 && off.has('not-per-item') ? [] : op ? [...new Set(reads(op).map((id) => id.text).filter((t) => perItem.has(t)))] : [];
-    if (uses.length === 0 && on('not-per-item')) { why.set('not-per-item', 1); continue; }
-    return { await: a, uses };
+    const used = loopVars.length === 0 && off.has('not-per-item') ? [] : op ? uses(op, perItem) : [];
+    if (used.length === 0 && on('not-per-item')) { why.set('not-per-item', 1); continue; }
+    return { await: a, uses: used };
   }
   return { excluded: [...why.keys()][0] ?? 'not-per-item' };
+}
+
+/**
+ * An await followed, in its own block or one around it within the loop body, by an unconditional
+ * `return`/`break`/`raise`: it runs in one iteration at most (`if match: await use(x); return`).
+ */
+function runsOnce(a: Node, body: Node): boolean {
+  for (let n: Node | null = a; n && !n.equals(body); n = n.parent) {
+    const parent: Node | null = n.parent;
+    if (!parent || !(BLOCKS.has(parent.type) || parent.equals(body))) continue;
+    for (let s = n.nextNamedSibling; s; s = s.nextNamedSibling) if (LEAVES.includes(s.type)) return true;
+  }
+  return false;
 }
 
 export const awaitInLoop: Rule = {

@@ -18,23 +18,80 @@ export const blockingCallInAsync: Rule = {
   doc,
   check(ctx) {
     const table = ctx.family === 'python' ? PYTHON_BLOCKING : JS_BLOCKING;
+    // Each function's answer once: many calls share a callback.
+    const hosts = new Map<FnInfo, { host: FnInfo; via?: string } | null>();
     for (const site of ctx.index.calls) {
-      if (!inAsync(site) || site.node.type === 'new_expression') continue;
+      if (!site.fn || site.node.type === 'new_expression') continue;
+      const async = inAsync(site) ? { host: site.fn } : asyncHost(ctx, site.fn, hosts);
+      if (!async) continue;
       const name = ctx.callee(site.node, site.fn);
       if (!name) continue;
       const entry = blockingEntry(table, name, ctx.settings.blockingCalls);
       if (!entry) continue;
       const what = ctx.family === 'python' ? 'the event loop' : "Node's event loop";
-      const fix = awaitableFix(ctx, site.node, site.fn!, name);
+      const fix = inAsync(site) ? awaitableFix(ctx, site.node, site.fn, name) : undefined;
+      const where = async.via ? `inside a callback that ${code(async.via)} runs at once, within ${code(ctx.describe(async.host))}` : `inside ${code(ctx.describe(async.host))}`;
       ctx.report({
         node: site.node,
         name,
         fixes: fix ? [fix] : undefined,
-        message: `${code(name + '()')} blocks ${what} for its whole duration inside ${code(ctx.describe(site.fn!))}; ${entry.instead}.`,
+        message: `${code(name + '()')} blocks ${what} for its whole duration ${where}; ${entry.instead}.`,
       });
     }
   },
 };
+
+/** Array methods and builtins that call their callback before they return. */
+const JS_SYNC_METHODS = new Set([
+  'map', 'flatMap', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'forEach', 'some', 'every', 'reduce', 'reduceRight', 'sort', 'toSorted',
+]);
+const PY_SYNC_CALLERS = new Set(['map', 'filter', 'sorted', 'min', 'max', 'functools.reduce', 'itertools.starmap', 'itertools.takewhile', 'itertools.dropwhile']);
+
+/**
+ * The caller that runs a callback synchronously, when `fn` is an inline callback handed to one
+ * (`items.map(x => …)`, `Array.from(xs, f)`, `new Promise((resolve) => …)`, `sorted(xs, key=lambda …)`);
+ * a timer's or an event emitter's callback runs later, on a turn of its own, and is no such callback.
+ */
+function syncCaller(ctx: RuleContext, fn: FnInfo): string | undefined {
+  const node = fn.node;
+  if (!['arrow_function', 'function_expression', 'function', 'lambda'].includes(node.type)) return undefined;
+  let args = node.parent;
+  if (args?.type === 'keyword_argument') args = args.parent;
+  if (args?.type !== 'arguments' && args?.type !== 'argument_list') return undefined;
+  const call = args.parent;
+  if (!call) return undefined;
+  if (call.type === 'new_expression') {
+    const ctor = call.childForFieldName('constructor');
+    return ctor?.type === 'identifier' && ctor.text === 'Promise' && args.namedChild(0)?.equals(node) ? 'new Promise()' : undefined;
+  }
+  if (call.type !== 'call_expression' && call.type !== 'call') return undefined;
+  const callee = call.childForFieldName('function');
+  if (!callee) return undefined;
+  if (ctx.family === 'js') {
+    if (callee.text === 'Array.from') return 'Array.from()';
+    const prop = callee.type === 'member_expression' ? callee.childForFieldName('property')?.text : undefined;
+    return prop && JS_SYNC_METHODS.has(prop) ? `.${prop}()` : undefined;
+  }
+  const name = ctx.callee(call, fn.parent);
+  if (name && PY_SYNC_CALLERS.has(name)) return `${name}()`;
+  const method = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+  return method === 'sort' ? '.sort()' : undefined;
+}
+
+/** The async function a sync callback runs within, through nested callbacks (`rows.map(r => r.cells.map(…))`). */
+function asyncHost(ctx: RuleContext, fn: FnInfo, memo: Map<FnInfo, { host: FnInfo; via?: string } | null>): { host: FnInfo; via?: string } | null {
+  if (memo.has(fn)) return memo.get(fn)!;
+  let found: { host: FnInfo; via?: string } | null = null;
+  if (!fn.isAsync && fn.parent) {
+    const via = syncCaller(ctx, fn);
+    if (via) {
+      const outer = fn.parent.isAsync ? { host: fn.parent } : asyncHost(ctx, fn.parent, memo);
+      if (outer) found = { host: outer.host, via };
+    }
+  }
+  memo.set(fn, found);
+  return found;
+}
 
 /** Where the awaitable twin of a blocking call lives: module, member, and the fix's title. */
 function awaitableTwin(family: 'python' | 'js', name: string): { module: string; member: string } | undefined {
