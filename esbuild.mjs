@@ -41,7 +41,8 @@ const common = {
   external: ['vscode'],
   loader: { '.scm': 'text', '.md': 'text' },
   // The CommonJS build of web-tree-sitter: its ESM build needs import.meta.url, which a CJS bundle lacks.
-  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+  // jsonc-parser's `main` is a UMD build whose lazy requires esbuild cannot follow: bundle its ESM build.
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs', 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   logLevel: 'info',
 };
 

@@ -4,6 +4,11 @@
  *    lines per second; and the bare tree-sitter parse of the same files, the floor.
  *  - whole-file analysis vs bare parse, per file, as a ratio.
  *  - the server: didChange -> diagnostics on a 5,000-line file, p50 and p95 over 100 edits.
+ *  - check on a generated 3,500-file TS workspace with cross-file classes (bench/corpus.ts).
+ *  - recall of floating-promise / unawaited-coroutine on await-removal mutations of generated
+ *    multi-file workspaces (bench/recall.ts). BENCH_ONLY=recall runs this section alone; BENCH_ONLY=index the project index's.
+ *  - await-in-loop on a corpus of awaiting loops of every shape it excludes: findings with each
+ *    exclusion off (before) and on (after).
  * Harness overheads are printed by bench/harness.ts when it exists.
  */
 import * as fs from 'node:fs';
@@ -13,10 +18,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
+  LogMessageNotification, WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
+import { pathToFileURL } from 'node:url';
 import { initParsers, parse, type Grammar } from '../server/src/core/parser';
-import { analyzeTree, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
-import { pythonModule, tsModule } from './corpus';
+import { analyzeTree, analyzeText, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
+import { pythonModule, tsModule, generateLargeTsWorkspace, awaitLoopModule, AWAIT_LOOP_KINDS } from './corpus';
+import { benchRecall } from './recall';
+import { EXCLUSIONS, awaitInLoopOptions } from '../server/src/core/rules/await-in-loop';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
@@ -41,12 +50,13 @@ function corpus(): string {
   return dir;
 }
 
-function benchCheck(dir: string): void {
+function benchCheck(dir: string, label = 'mixed corpus', extra: string[] = []): number {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', dir], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', ...extra, dir], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wall = performance.now() - started;
   const out = JSON.parse(r.stdout);
-  console.log(`check (CLI, worker threads): ${out.stats.files} files, ${fmt(out.stats.lines)} lines, ${fmt(wall)} ms wall, ${fmt(out.stats.lines / (wall / 1000))} lines/s, ${out.findings.length} findings`);
+  console.log(`check${extra.length ? ' ' + extra.join(' ') : ''} (CLI, worker threads) of the ${label}: ${out.stats.files} files, ${fmt(out.stats.lines)} lines, ${fmt(wall)} ms wall, ${fmt(out.stats.lines / (wall / 1000))} lines/s, ${out.findings.length} findings`);
+  return wall;
 }
 
 function benchParseVsAnalysis(dir: string): void {
@@ -75,6 +85,88 @@ function benchParseVsAnalysis(dir: string): void {
   console.log(`  bare tree-sitter parse: ${fmt(parseMs)} ms (${fmt(lines / (parseMs / 1000))} lines/s)`);
   console.log(`  parse + analysis:       ${fmt(parseMs + analysisMs)} ms (analysis alone ${fmt(analysisMs)} ms)`);
   console.log(`  whole-file analysis / bare parse: ${(((parseMs + analysisMs) / parseMs)).toFixed(2)}x (target <= 2x)`);
+}
+
+/**
+ * The project index on a 3,500-file TS workspace with cross-file classes, side by side in one run:
+ * `check` with each file alone (the analysis before the index) and with the index; the language
+ * server's cold index of the same folder and its memory after; how soon an edit of a file that
+ * others import re-publishes an open dependent.
+ */
+async function benchLargeTsWorkspace(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-large-ts-'));
+  try {
+    generateLargeTsWorkspace(dir, 3500);
+    const alone = benchCheck(dir, '3,500-file TS workspace', ['--no-project']);
+    const withIndex = benchCheck(dir, '3,500-file TS workspace');
+    console.log(`  check with the project index / each file alone: ${(withIndex / alone).toFixed(2)}x (target <= 1.3x)`);
+    await benchServerIndex(dir, alone);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function benchServerIndex(dir: string, checkAloneMs: number): Promise<void> {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  let indexed: (() => void) | undefined;
+  const published: { uri: string; at: number; count: number }[] = [];
+  conn.onNotification(LogMessageNotification.type, (m) => { if (/indexed \d+ files/.test(m.message)) indexed?.(); });
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => { published.push({ uri: p.uri, at: performance.now(), count: p.diagnostics.length }); });
+  conn.onRequest('workspace/configuration', () => [{}]);
+  conn.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+  conn.listen();
+  const rootUri = pathToFileURL(dir).toString();
+  await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid, rootUri, capabilities: { window: { workDoneProgress: true } }, workspaceFolders: [{ uri: rootUri, name: 'large' }],
+  });
+  const ready = new Promise<void>((r) => { indexed = r; });
+  const started = performance.now();
+  await conn.sendNotification(InitializedNotification.type, {});
+  await ready;
+  const coldMs = performance.now() - started;
+  console.log(`server cold index of the same workspace: ${fmt(coldMs)} ms, ${(coldMs / checkAloneMs).toFixed(2)}x check with each file alone (target <= 1.5x); server memory after indexing ${fmt(rssMb(proc.pid!))} MB RSS (target <= 300 MB)`);
+
+  // A module others import, and one of its importers, open in the editor.
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  const importer = files.find((f) => /from '\.\.?\//.test(fs.readFileSync(f, 'utf8')));
+  if (!importer) return;
+  const spec = /from '(\.\.?\/[^']+)'/.exec(fs.readFileSync(importer, 'utf8'))![1];
+  const target = [importer.replace(/[^/]+$/, '') + spec + '.ts', path.join(path.dirname(importer), spec, 'index.ts')].map((f) => path.resolve(f)).find((f) => fs.existsSync(f));
+  if (!target) return;
+  const open = async (f: string) => conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: pathToFileURL(f).toString(), languageId: 'typescript', version: 1, text: fs.readFileSync(f, 'utf8') },
+  });
+  await open(importer);
+  await open(target);
+  const importerUri = pathToFileURL(importer).toString();
+  const targetText = fs.readFileSync(target, 'utf8');
+  const lines = targetText.split('\n');
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    // a new exported function changes what the module declares, so its importers are analysed again
+    const mark = published.length;
+    const sent = performance.now();
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: pathToFileURL(target).toString(), version: i + 2 },
+      contentChanges: [{ range: { start: { line: lines.length, character: 0 }, end: { line: lines.length, character: 0 } }, text: `export async function added${i}() {}\n` }],
+    });
+    lines.push('');
+    await new Promise<void>((resolve) => {
+      const poll = () => (published.slice(mark).some((p) => p.uri === importerUri) ? resolve() : setTimeout(poll, 1));
+      poll();
+    });
+    times.push(published.slice(mark).find((p) => p.uri === importerUri)!.at - sent);
+  }
+  console.log(`server: an edit that changes a module's declarations -> its open importer re-published: p50 ${fmt(pct(times, 50))} ms, p95 ${fmt(pct(times, 95))} ms (target <= 300 ms)`);
+  await conn.sendRequest(ShutdownRequest.type);
+  await conn.sendNotification(ExitNotification.type);
+  conn.dispose();
 }
 
 async function benchServer(): Promise<void> {
@@ -131,14 +223,39 @@ async function benchServer(): Promise<void> {
   conn.dispose();
 }
 
+function benchAwaitInLoop(): void {
+  const files: { g: Grammar; text: string }[] = [];
+  for (let i = 0; i < 200; i++) files.push({ g: i % 2 ? 'typescript' : 'python', text: awaitLoopModule(i, 20, i % 2 === 0) });
+  const count = () => files.reduce((n, f) => n + analyzeText(f.g, f.text).findings.filter((x) => x.rule === 'await-in-loop').length, 0);
+  const loops = files.reduce((n, f) => n + f.text.split('\n').filter((l) => /^\s*for\b/.test(l)).length, 0);
+  // The generator draws one loop shape per function; count how many are per-item work that should be reported.
+  const independent = files.reduce((n, f) => n + (f.text.match(/(independent_\d+|independent\d+)\(/g) ?? []).length, 0);
+  awaitInLoopOptions.disabled = new Set(EXCLUSIONS);
+  const none = count();
+  awaitInLoopOptions.disabled = new Set();
+  const all = count();
+  console.log(`await-in-loop on ${files.length} generated files, ${loops} loops (${AWAIT_LOOP_KINDS.length} shapes, ${independent} per-item loops that should be reported):`);
+  console.log(`  no exclusion: ${none} findings; all exclusions: ${all} findings`);
+  for (const e of EXCLUSIONS) {
+    awaitInLoopOptions.disabled = new Set([e]);
+    console.log(`  ${e.padEnd(16)} before (off) ${count()}  after (on) ${all}`);
+  }
+  awaitInLoopOptions.disabled = new Set();
+}
+
 async function main(): Promise<void> {
   await initParsers();
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
+  if (process.env.BENCH_ONLY === 'recall') return benchRecall();
+  if (process.env.BENCH_ONLY === 'index') return benchLargeTsWorkspace();
   const dir = corpus();
   try {
+    benchAwaitInLoop();
     benchCheck(dir);
     benchParseVsAnalysis(dir);
     await benchServer();
+    await benchLargeTsWorkspace();
+    await benchRecall();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -280,7 +280,33 @@ async function loadOrExplain(args) {
   return loaded.fn;
 }
 
+/**
+ * The runner does not outlive the orchestrator: fd 4's other end is the orchestrator's (or
+ * contain.py's), and EOF on it means it is gone. A worker thread watches it on its own event
+ * loop, so a snippet spinning on the main thread cannot hold the watch up; the worker then
+ * kills the runner's group (the runner leads it when started without contain.py) or the runner.
+ */
+function dieWithParent() {
+  // Node has descriptors of its own: fd 4 is the lifeline only when the orchestrator says so.
+  const given = process.env.CONCURRENCY_LENS_LIFELINE === '4';
+  delete process.env.CONCURRENCY_LENS_LIFELINE; // not the snippet's children's
+  if (!given) return;
+  const watcher = new Worker(`
+    const net = require('node:net');
+    const line = new net.Socket({ fd: 4, readable: true, writable: false });
+    line.on('data', () => {});
+    const die = () => {
+      try { process.kill(-process.pid, 'SIGKILL'); } catch { /* not a group leader */ }
+      process.kill(process.pid, 'SIGKILL');
+    };
+    line.on('end', die);
+    line.on('error', die);
+  `, { eval: true });
+  watcher.unref();
+}
+
 async function runner() {
+  dieWithParent();
   let args;
   let fn;
   try {

@@ -483,7 +483,42 @@ def cpu_seconds():
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def die_with_parent():
+    """The runner does not outlive whoever started it (contain.py on Linux, else the
+    orchestrator): on Linux by the parent-death signal; elsewhere a thread watches fd 4, whose
+    other end only the orchestrator holds, and kills the runner's group when it reads EOF.
+    Process-group kills and contain.py remain the orchestrator's means; this covers its death."""
+    given = os.environ.pop("CONCURRENCY_LENS_LIFELINE", None) == "4"  # not the snippet's children's
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+            return
+        except (ImportError, OSError, AttributeError):
+            pass
+    if not given or _fd_identity(4) is None:
+        return
+
+    def watch():
+        try:
+            while os.read(4, 512):
+                pass
+        except OSError:
+            pass
+        try:
+            if os.getpgid(0) == os.getpid():
+                os.killpg(0, 9)
+        except (AttributeError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cl-lifeline", daemon=True).start()
+
+
 def main(argv):
+    die_with_parent()
     args = json.loads(argv[1])
     lm = LineMap(args)
     harness = HARNESSES.get(args["harness"])

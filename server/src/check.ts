@@ -7,8 +7,11 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import ignore, { type Ignore } from 'ignore';
-import { initParsers, grammarForPath } from './core/parser';
-import { analyzeText } from './core/engine';
+import { initParsers, grammarForPath, parse, familyOf, ParseTimeout, type Grammar, type Tree } from './core/parser';
+import { analyzeTree, prepare, sizeCap, summaryKey } from './core/engine';
+import { summarize, type ModuleSummary } from './core/project/summary';
+import { ProjectIndex, emptyLayout, type ProjectLayout } from './core/project/project';
+import { scanLayout, isLayoutFile } from './project-layout';
 import type { AnalysisSettings, Finding } from './core/types';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__']);
@@ -65,9 +68,11 @@ export function findConfig(dir: string): string | undefined {
 }
 
 /** Walks paths as given; folders are searched, honouring the .gitignore files that apply. */
-export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[] } {
+export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[]; configs: string[] } {
   const files: string[] = [];
   const problems: FileProblem[] = [];
+  /** tsconfig/jsconfig/package.json files met on the way, for the project layout */
+  const configs: string[] = [];
   const visit = (p: string, ignores: Ignores) => {
     let stat: fs.Stats;
     try {
@@ -78,6 +83,7 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
     }
     if (stat.isFile()) {
       if (grammarForPath(p)) files.push(p);
+      else if (isLayoutFile(p)) configs.push(p);
       return;
     }
     if (!stat.isDirectory()) return;
@@ -109,7 +115,7 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
     }
     visit(p, inheritedIgnores(p));
   }
-  return { files, problems };
+  return { files, problems, configs };
 }
 
 export interface FileResult {
@@ -119,8 +125,18 @@ export interface FileResult {
   problem?: string;
 }
 
-/** Analyses one file; decoding and size problems come back as a problem, never a throw. */
-export function checkFile(file: string, settings: AnalysisSettings): FileResult {
+/** A file read, parsed and summarised (pass 1), waiting for its analysis against the whole project (pass 2). */
+interface Parsed {
+  file: string;
+  grammar: Grammar;
+  text: string;
+  tree: Tree;
+  lines: number;
+  summary: ModuleSummary;
+}
+
+/** Reads, decodes, parses and summarises one file; decoding, size and parse problems come back as a result, never a throw. */
+function parseFile(file: string): Parsed | FileResult {
   const grammar = grammarForPath(file);
   if (!grammar) return { file, findings: [], lines: 0, problem: 'unknown file type' };
   let bytes: Buffer;
@@ -137,28 +153,82 @@ export function checkFile(file: string, settings: AnalysisSettings): FileResult 
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.length === 0 ? 0 : text.split('\n').length;
+  const tooLarge = sizeCap(text);
+  if (tooLarge) return { file, findings: [], lines, problem: `skipped: ${tooLarge}` };
   try {
-    const result = analyzeText(grammar, text, settings);
+    const tree = parse(grammar, text);
+    return { file, grammar, text, tree, lines, summary: summarize(familyOf(grammar), tree) };
+  } catch (err) {
+    return { file, findings: [], lines, problem: err instanceof ParseTimeout ? `skipped: ${err.message}` : `analysis failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function analyzeParsed(p: Parsed, settings: AnalysisSettings, project: ProjectIndex): FileResult {
+  const { file, lines } = p;
+  try {
+    const result = analyzeTree(p.grammar, p.text, p.tree, settings, prepare(p.grammar, p.tree, p.text, { file, project, summary: p.summary }));
     const failed = result.failures.map((f) => f.rule);
     const problem = result.skipped ? `skipped: ${result.skipped}` : failed.length ? `rules failed: ${failed.join(', ')}` : undefined;
     return { file, findings: result.findings, lines, problem };
   } catch (err) {
     return { file, findings: [], lines, problem: `analysis failed: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    p.tree.delete();
   }
+}
+
+/** Pass 1 over some files: the parsed ones stay (with their trees) for pass 2. */
+function parseAll(files: string[]): { parsed: Parsed[]; failed: FileResult[] } {
+  const parsed: Parsed[] = [];
+  const failed: FileResult[] = [];
+  for (const f of files) {
+    const r = parseFile(f);
+    if ('tree' in r) parsed.push(r);
+    else failed.push(r);
+  }
+  return { parsed, failed };
+}
+
+/** Analyses one file alone (its imports resolve to nothing): for callers that check a single text. */
+export function checkFile(file: string, settings: AnalysisSettings): FileResult {
+  const r = parseFile(file);
+  if (!('tree' in r)) return r;
+  const project = new ProjectIndex(emptyLayout([path.dirname(path.resolve(file))]));
+  project.set(r.file, summaryKey(r.summary), r.summary);
+  return analyzeParsed(r, settings, project);
 }
 
 const WORKER_THRESHOLD = 64;
 
-export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string): Promise<CheckResult> {
+export interface CheckOptions {
+  /** false: each file alone, its imports unresolved (the analysis before the project index; for comparison) */
+  project?: boolean;
+}
+
+/** A project of one file: what `project: false` analyses against. */
+function isolated(p: Parsed): ProjectIndex {
+  const project = new ProjectIndex(emptyLayout([path.dirname(p.file)]));
+  project.set(p.file, summaryKey(p.summary), p.summary);
+  return project;
+}
+
+export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string, options: CheckOptions = {}): Promise<CheckResult> {
+  const alone = options.project === false;
   const started = performance.now();
-  const { files, problems } = collectFiles(paths);
+  const { files, problems, configs } = collectFiles(paths);
+  const roots = paths.map((p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? path.dirname(path.resolve(p)) : path.resolve(p)));
+  const layout = scanLayout(roots, configs);
   let results: FileResult[];
   const workers = Math.min(os.availableParallelism?.() ?? os.cpus().length, 8);
   if (workerScript && files.length >= WORKER_THRESHOLD && workers > 1) {
-    results = await checkInWorkers(files, settings, workerScript, workers);
+    results = await checkInWorkers(files, settings, layout, workerScript, workers, alone);
   } else {
     await initParsers();
-    results = files.map((f) => checkFile(f, settings));
+    const project = new ProjectIndex(layout);
+    const { parsed, failed } = parseAll(files.map((f) => path.resolve(f)));
+    for (const p of parsed) project.set(p.file, summaryKey(p.summary), p.summary);
+    const byFile = new Map<string, FileResult>([...failed, ...parsed.map((p) => analyzeParsed(p, settings, alone ? isolated(p) : project))].map((r) => [r.file, r]));
+    results = files.map((f) => ({ ...byFile.get(path.resolve(f))!, file: f }));
   }
   const findings: FileFinding[] = [];
   let lines = 0;
@@ -170,34 +240,84 @@ export async function check(paths: string[], settings: AnalysisSettings, workerS
   return { findings, problems, files: files.length, lines, ms: performance.now() - started };
 }
 
-/** Messages between check() and its worker threads. */
-export interface WorkerJob { files: string[]; settings: AnalysisSettings }
-export type WorkerReply = { results: FileResult[] } | { error: string };
+/**
+ * Messages between check() and its worker threads. A worker parses and summarises its share of the
+ * files (keeping the trees), sends the summaries, receives every worker's, then analyses its share
+ * against the whole project: each file is parsed once.
+ */
+export interface WorkerJob {
+  files: string[];
+  settings: AnalysisSettings;
+  layout: ProjectLayout;
+  /** the language server's index: send the summaries and stop */
+  summariesOnly?: boolean;
+  /** analyse each file alone, with no exchange of summaries */
+  alone?: boolean;
+}
+export type WorkerReply =
+  | { summaries: [file: string, key: string, summary: ModuleSummary][] }
+  | { results: FileResult[] }
+  | { error: string };
+export interface WorkerProject { summaries: [file: string, key: string, summary: ModuleSummary][] }
 
-function checkInWorkers(files: string[], settings: AnalysisSettings, script: string, count: number): Promise<FileResult[]> {
+function checkInWorkers(files: string[], settings: AnalysisSettings, layout: ProjectLayout, script: string, count: number, alone: boolean): Promise<FileResult[]> {
   const chunks: string[][] = Array.from({ length: count }, () => []);
-  files.forEach((f, i) => chunks[i % count].push(f));
-  return Promise.all(
-    chunks.filter((c) => c.length > 0).map(
+  files.forEach((f, i) => chunks[i % count].push(path.resolve(f)));
+  const live = chunks.filter((c) => c.length > 0);
+  const summaries: WorkerProject['summaries'] = [];
+  let pending = live.length;
+  const started: Worker[] = [];
+  const done = Promise.all(
+    live.map(
       (chunk) => new Promise<FileResult[]>((resolve, reject) => {
-        const job: WorkerJob = { files: chunk, settings };
+        const job: WorkerJob = { files: chunk, settings, layout, alone };
         const w = new Worker(script, { workerData: job, argv: ['--check-worker'] });
-        w.once('message', (reply: WorkerReply) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply.results)));
+        started.push(w);
+        w.on('message', (reply: WorkerReply) => {
+          if ('error' in reply) reject(new Error(reply.error));
+          else if ('summaries' in reply) {
+            summaries.push(...reply.summaries);
+            // every worker has summarised: each gets the whole project
+            if (--pending === 0) for (const other of started) other.postMessage({ summaries } satisfies WorkerProject);
+          } else resolve(reply.results);
+        });
         w.once('error', reject);
         w.once('exit', (code) => { if (code !== 0) reject(new Error(`check worker exited with ${code}`)); });
       }),
     ),
-  ).then((parts) => {
+  );
+  return done.then((parts) => {
     const byFile = new Map(parts.flat().map((r) => [r.file, r]));
-    return files.map((f) => byFile.get(f)!);
+    return files.map((f) => ({ ...byFile.get(path.resolve(f))!, file: f }));
   });
 }
 
 /** Body of a check worker thread. */
-export async function runCheckWorker(job: WorkerJob, reply: (r: WorkerReply) => void): Promise<void> {
+export async function runCheckWorker(
+  job: WorkerJob, reply: (r: WorkerReply) => void, receive: (handler: (m: WorkerProject) => void) => void,
+): Promise<void> {
   try {
     await initParsers();
-    reply({ results: job.files.map((f) => checkFile(f, job.settings)) });
+    const { parsed, failed } = parseAll(job.files);
+    if (job.alone) {
+      reply({ results: [...failed, ...parsed.map((p) => analyzeParsed(p, job.settings, isolated(p)))] });
+      return;
+    }
+    if (job.summariesOnly) {
+      for (const p of parsed) p.tree.delete();
+      reply({ summaries: parsed.map((p) => [p.file, summaryKey(p.summary), p.summary]) });
+      return;
+    }
+    receive((m) => {
+      try {
+        const project = new ProjectIndex(job.layout);
+        for (const [file, key, summary] of m.summaries) project.set(file, key, summary);
+        reply({ results: [...failed, ...parsed.map((p) => analyzeParsed(p, job.settings, project))] });
+      } catch (err) {
+        reply({ error: err instanceof Error ? err.stack ?? err.message : String(err) });
+      }
+    });
+    reply({ summaries: parsed.map((p) => [p.file, summaryKey(p.summary), p.summary]) });
   } catch (err) {
     reply({ error: err instanceof Error ? err.stack ?? err.message : String(err) });
   }

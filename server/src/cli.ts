@@ -28,9 +28,11 @@ ${'{commands}'}
 
 Run 'concurrency-lens <command> --help' for a command's options.`;
 
-const CHECK_USAGE = `usage: concurrency-lens check [PATH...] [--format text|json] [--rule id=severity]... [--config FILE]
+const CHECK_USAGE = `usage: concurrency-lens check [PATH...] [--format text|json] [--rule id=severity]... [--config FILE] [--no-project]
 
 Checks Python, TypeScript and JavaScript files for concurrency bugs. PATH defaults to '.'.
+Imports, classes and declared types are followed across the files checked; --no-project analyses
+each file alone.
 Exit code: 0 when nothing at warning or above was found, 1 when something was, 2 on a usage error.`;
 
 function takeValue(args: string[], i: number, flag: string): string {
@@ -43,6 +45,7 @@ async function runCheck(args: string[]): Promise<number> {
   const paths: string[] = [];
   let format = 'text';
   let configFile: string | undefined;
+  let project = true;
   const ruleOverrides: Record<string, Severity> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -50,6 +53,7 @@ async function runCheck(args: string[]): Promise<number> {
     if (a === '--format') { format = takeValue(args, i++, a); continue; }
     if (a.startsWith('--format=')) { format = a.slice(9); continue; }
     if (a === '--config') { configFile = takeValue(args, i++, a); continue; }
+    if (a === '--no-project') { project = false; continue; }
     if (a.startsWith('--config=')) { configFile = a.slice(9); continue; }
     if (a === '--rule' || a.startsWith('--rule=')) {
       const spec = a === '--rule' ? takeValue(args, i++, a) : a.slice(7);
@@ -79,7 +83,7 @@ async function runCheck(args: string[]): Promise<number> {
   for (const p of configProblems) process.stderr.write(`concurrency-lens: ${cfg}: ${p}\n`);
   Object.assign(settings.rules, ruleOverrides);
 
-  const result = await check(paths, settings, __filename);
+  const result = await check(paths, settings, __filename, { project });
   const serious = result.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
   if (format === 'json') {
     const out = {
@@ -156,7 +160,7 @@ function readVersion(): string {
 }
 
 if (!isMainThread && (workerData as WorkerJob | undefined)?.files) {
-  void runCheckWorker(workerData as WorkerJob, (r) => parentPort!.postMessage(r));
+  void runCheckWorker(workerData as WorkerJob, (r) => parentPort!.postMessage(r), (handler) => parentPort!.once('message', handler));
 } else if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },

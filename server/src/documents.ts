@@ -4,17 +4,25 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { parse, type Grammar, type Tree } from './core/parser';
-import { prepare, type Analysis } from './core/engine';
+import { parse, checkNesting, ParseTimeout, BudgetExceeded, type Grammar, type Tree } from './core/parser';
+import { prepare, type Analysis, type Place } from './core/engine';
 
 export class OpenDocument {
   private tree: Tree | null = null;
   private treeStale = true;
   private prepared: Analysis | null = null;
+  /**
+   * Why the current version cannot be analysed (a parse past its deadline, too deep a tree, a
+   * query past its budget), so that hovers, lenses and actions on it do not pay that again.
+   */
+  private failure: { version: number; error: Error } | null = null;
 
-  constructor(public doc: TextDocument, readonly grammar: Grammar) {}
+  /** `place`: the file's path and the project index it resolves imports in (none: a project of its own) */
+  constructor(public doc: TextDocument, readonly grammar: Grammar, private readonly place?: Omit<Place, 'summary'>) {}
 
   get uri(): string { return this.doc.uri; }
+  /** the path the project index knows this document by */
+  get file(): string | undefined { return this.place?.file; }
   get version(): number { return this.doc.version; }
   get text(): string { return this.doc.getText(); }
 
@@ -47,19 +55,37 @@ export class OpenDocument {
 
   /** The tree for the current text, re-parsed incrementally when edits came in. */
   currentTree(): Tree {
+    if (this.failure?.version === this.version) throw this.failure.error;
     if (this.tree && !this.treeStale) return this.tree;
-    const next = parse(this.grammar, this.text, this.tree);
-    this.tree?.delete();
-    this.tree = next;
-    this.treeStale = false;
-    return next;
+    return this.remembering(() => {
+      const next = parse(this.grammar, this.text, this.tree);
+      this.tree?.delete();
+      this.tree = next;
+      this.treeStale = false;
+      checkNesting(next);
+      return next;
+    });
   }
 
   /** Index and names for the current tree, built once per version and shared by rules and hovers. */
   analysis(): Analysis {
     const tree = this.currentTree();
-    this.prepared ??= prepare(this.grammar, tree, this.text);
+    this.prepared ??= this.remembering(() => prepare(this.grammar, tree, this.text, this.place));
     return this.prepared;
+  }
+
+  /** Why this version is not analysed, once known: a reason for the user, or undefined. */
+  get skipped(): string | undefined {
+    return this.failure?.version === this.version ? this.failure.error.message : undefined;
+  }
+
+  private remembering<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof ParseTimeout || err instanceof BudgetExceeded) this.failure = { version: this.version, error: err };
+      throw err;
+    }
   }
 
   private dropTree(): void {

@@ -9,7 +9,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { initParsers, grammarForLanguageId, ParseTimeout } from './core/parser';
+import { initParsers, grammarForLanguageId, grammarForPath, ParseTimeout, BudgetExceeded } from './core/parser';
 import { analyzeTree, sizeCap } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
@@ -18,6 +18,9 @@ import { SECTION, DEFAULT_SETTINGS, normalizeSettings, type Settings } from './s
 import { AnalysisStatusNotification, Commands, type RunTarget, type HarnessChoice } from './protocol';
 import { hoverAt, resolveHoverLanguage } from './hover/hover';
 import { findRunnables } from './harness/runnables';
+import { WorkspaceIndex } from './workspace-index';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
 import { rayAvailability, clearRayAvailability, type RayAvailability } from './harness/ray-probe';
 
 /**
@@ -53,6 +56,10 @@ export function startServer(connection: Connection): void {
   let pullConfiguration = false;
   let locale: string | undefined;
   let parsersReady: Promise<void> = Promise.resolve();
+  const workspace = new WorkspaceIndex();
+  let roots: string[] = [];
+  let watchRegistration = false;
+  let workDoneProgress = false;
 
   const log = (msg: string) => connection.console.log(`[concurrency-lens] ${msg}`);
 
@@ -60,6 +67,10 @@ export function startServer(connection: Connection): void {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     locale = params.locale;
     lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workDoneProgress = params.capabilities.window?.workDoneProgress === true;
+    roots = (params.workspaceFolders ?? []).map((f) => uriPath(f.uri)).filter((p): p is string => !!p);
+    if (roots.length === 0 && params.rootUri) roots = [uriPath(params.rootUri)].filter((p): p is string => !!p);
     parsersReady = initParsers();
     parsersReady.catch((err) => connection.console.error(`tree-sitter failed to load: ${String(err)}`));
     return {
@@ -71,6 +82,63 @@ export function startServer(connection: Connection): void {
       },
       serverInfo: { name: 'concurrency-lens' },
     };
+  });
+
+  connection.onInitialized(() => {
+    if (watchRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{py,pyi,ts,tsx,mts,cts,js,jsx,mjs,cjs}' }, { globPattern: '**/{tsconfig,jsconfig,package}.json' }],
+      }).catch((err: unknown) => connection.console.warn(`file watching unavailable: ${String(err)}`));
+    }
+    void buildIndex();
+  });
+
+  /** The workspace's project index, in the background; open documents are analysed again when it is ready. */
+  async function buildIndex(): Promise<void> {
+    // without grammars there is nothing to index; that failure is reported where it happens
+    if (roots.length === 0 || !(await parsersReady.then(() => true, () => false))) return;
+    const started = performance.now();
+    const progress = workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin('Concurrency Lens: indexing', 0, 'reading the workspace', false);
+    try {
+      const files = await workspace.build(roots, path.join(__dirname, 'cli.js'), (done, total) => {
+        progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} files`);
+      });
+      log(`indexed ${files} files in ${Math.round(performance.now() - started)} ms`);
+    } catch (err) {
+      connection.console.error(`indexing failed: ${err instanceof Error ? err.stack : String(err)}`);
+    } finally {
+      progress?.done();
+    }
+    for (const uri of docs.keys()) schedule(uri, 0);
+  }
+
+  /** Open documents whose analysis reads this file's declarations get fresh diagnostics. */
+  function refreshDependents(file: string): void {
+    const dependents = workspace.project.dependents(file);
+    if (dependents.size === 0) return;
+    for (const [uri, doc] of docs) {
+      const p = doc.file;
+      if (p && dependents.has(p)) schedule(uri, 0);
+    }
+  }
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    if (!(await parsersReady.then(() => true, () => false))) return;
+    for (const change of changes) {
+      const file = uriPath(change.uri);
+      if (!file) continue;
+      if (workspace.isLayoutFile(file)) {
+        workspace.refreshLayout(file, change.type === FileChangeType.Deleted);
+        for (const uri of docs.keys()) schedule(uri, 0);
+        continue;
+      }
+      if (!grammarForPath(file)) continue;
+      const changed = change.type === FileChangeType.Deleted ? workspace.deleteFile(file) : workspace.refreshFile(file);
+      if (!changed) continue;
+      if (change.type === FileChangeType.Changed) refreshDependents(file);
+      else for (const uri of docs.keys()) schedule(uri, 0); // a file that appears or goes may be what any import looked for
+    }
   });
 
   function settingsFor(uri: string): Promise<Settings> {
@@ -122,18 +190,20 @@ export function startServer(connection: Connection): void {
       const tooLarge = sizeCap(text);
       if (tooLarge) throw new SkipFile(tooLarge);
       const tree = doc.currentTree();
+      const before = doc.file ? workspace.project.hashOf(doc.file) : undefined;
       const result = analyzeTree(doc.grammar, text, tree, settings, doc.analysis(), started);
+      if (doc.file && workspace.project.hashOf(doc.file) !== before) refreshDependents(doc.file);
       findings = result.findings;
       skipped = result.skipped;
       failedRules = result.failures.map((f) => f.rule);
       for (const f of result.failures) connection.console.error(`rule ${f.rule} failed on ${uri}: ${f.error}`);
     } catch (err) {
-      if (err instanceof ParseTimeout || err instanceof SkipFile) {
+      if (err instanceof ParseTimeout || err instanceof SkipFile || err instanceof BudgetExceeded) {
         skipped = err.message;
       } else {
         skipped = `analysis failed: ${err instanceof Error ? err.message : String(err)}`;
+        connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
       }
-      connection.console.error(`analysis of ${uri} failed: ${err instanceof Error ? err.stack : String(err)}`);
     }
     // A newer version arrived while we worked: its own analysis will publish.
     if (docs.get(uri) !== doc || doc.version !== version) return;
@@ -149,7 +219,9 @@ export function startServer(connection: Connection): void {
     const grammar = grammarForLanguageId(td.languageId, td.uri);
     if (!grammar) return;
     docs.get(td.uri)?.dispose();
-    docs.set(td.uri, new OpenDocument(TextDocument.create(td.uri, td.languageId, td.version, td.text), grammar));
+    const file = uriPath(td.uri) ?? `/untitled/${encodeURIComponent(td.uri)}${path.extname(td.uri) || (grammar === 'python' ? '.py' : '.ts')}`;
+    if (uriPath(td.uri)) workspace.opened(file);
+    docs.set(td.uri, new OpenDocument(TextDocument.create(td.uri, td.languageId, td.version, td.text), grammar, { file, project: workspace.project }));
     schedule(td.uri, 0);
   });
 
@@ -163,8 +235,14 @@ export function startServer(connection: Connection): void {
   connection.onDidCloseTextDocument(({ textDocument: td }) => {
     clearTimeout(timers.get(td.uri));
     timers.delete(td.uri);
-    docs.get(td.uri)?.dispose();
+    const closing = docs.get(td.uri);
+    closing?.dispose();
     docs.delete(td.uri);
+    const file = uriPath(td.uri);
+    if (closing && file) {
+      // back to what the disk says; if that declares something else, dependents see it
+      parsersReady.then(() => { if (workspace.closed(file)) refreshDependents(file); }).catch((err: unknown) => connection.console.error(`index update failed: ${String(err)}`));
+    } else if (closing?.file) workspace.project.delete(closing.file);
     settingsCache.delete(td.uri);
     lastFindings.delete(td.uri);
     lastMs.delete(td.uri);
@@ -199,7 +277,10 @@ export function startServer(connection: Connection): void {
             range = found.range;
           }
         } catch (err) {
-          connection.console.error(`hover failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+          // A version too costly to analyse has said so once, in its analysis status.
+          if (!(err instanceof ParseTimeout || err instanceof BudgetExceeded)) {
+            connection.console.error(`hover failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+          }
         }
       }
     }
@@ -223,7 +304,9 @@ export function startServer(connection: Connection): void {
     try {
       runnables = findRunnables(doc.grammar, doc.text, doc.currentTree());
     } catch (err) {
-      connection.console.error(`code lenses failed on ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!(err instanceof ParseTimeout || err instanceof BudgetExceeded)) {
+        connection.console.error(`code lenses failed on ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+      }
       return [];
     }
     const shown = runnables.filter((r) => (r.kind === 'function' ? settings.lens.functions : settings.lens.cells));
@@ -289,6 +372,16 @@ export function runLenses(uri: string, kind: RunTarget['kind'], name: string, st
   ];
 }
 
+/** The file path of a `file:` URI; undefined for other schemes. */
+function uriPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A file the server will not analyse, with the reason shown to the user. */
 class SkipFile extends Error {}
 
@@ -319,7 +412,7 @@ function toDiagnostic(f: Finding, uri: string): Diagnostic {
     code: f.rule,
     codeDescription: { href: ruleDocUrl(f.rule) },
     message: f.message,
-    relatedInformation: f.related?.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
+    relatedInformation: f.related?.map((r) => ({ location: { uri: r.file ? pathToFileURL(r.file).toString() : uri, range: r.range }, message: r.message })),
   };
 }
 

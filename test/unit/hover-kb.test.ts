@@ -40,7 +40,7 @@ test('every entry has every field in both languages', () => {
   const nonEmpty = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
   for (const { entry, family } of ALL) {
     const where = entry.id;
-    if (!['function', 'type', 'keyword'].includes(entry.kind)) problems.push(`${where}: kind`);
+    if (!['function', 'type', 'value', 'keyword'].includes(entry.kind)) problems.push(`${where}: kind`);
     if (!Array.isArray(entry.example) || entry.example.length === 0 || !entry.example.every((l) => typeof l === 'string')) problems.push(`${where}: example`);
     if (!/^https:\/\/\S+$/.test(entry.docs ?? '')) problems.push(`${where}: docs link`);
     if (!('counterpart' in entry)) problems.push(`${where}: counterpart (null when there is none)`);
@@ -52,7 +52,10 @@ test('every entry has every field in both languages', () => {
       if (family === 'python' && !nonEmpty(t.gil)) problems.push(`${where}: ${lang}.gil`);
       if (family === 'js' && t.gil !== undefined) problems.push(`${where}: ${lang}.gil on a Node entry`);
       if (!Array.isArray(t.pitfalls) || t.pitfalls.length === 0 || !t.pitfalls.every(nonEmpty)) problems.push(`${where}: ${lang}.pitfalls`);
-      const all = [t.summary, t.runsOn, t.blocks, ...(t.pitfalls ?? [])].join(' ');
+      if (t.versions !== undefined && (!Array.isArray(t.versions) || !t.versions.every(nonEmpty))) problems.push(`${where}: ${lang}.versions`);
+      if ((t.versions?.length ?? 0) !== (entry.en.versions?.length ?? 0)) problems.push(`${where}: ${lang} has ${t.versions?.length ?? 0} version notes, en has ${entry.en.versions?.length ?? 0}`);
+      if ((t.pitfalls?.length ?? 0) !== entry.en.pitfalls.length) problems.push(`${where}: ${lang} has ${t.pitfalls?.length} pitfalls, en has ${entry.en.pitfalls.length}`);
+      const all = [t.summary, t.runsOn, t.blocks, ...(t.pitfalls ?? []), ...(t.versions ?? [])].join(' ');
       if (lang === 'zh-cn' && !/[\u4e00-\u9fff]/.test(all)) problems.push(`${where}: zh-cn text is not Chinese`);
       if (lang === 'en' && /[\u4e00-\u9fff]/.test(all)) problems.push(`${where}: en text has Chinese`);
     }
@@ -207,6 +210,9 @@ test('rendered hover: title, table, pitfalls, example, compare, link; in both la
   const zh = renderEntry(entry, 'zh-cn');
   assert.match(zh, /\| 运行于 \| 阻塞 \| GIL \|/);
   assert.match(zh, /对照：`Promise\.all`/);
+  const versioned = knowledgeBase().byId.get('asyncio.create_task')!.entry;
+  assert.match(renderEntry(versioned, 'en'), /\*\*Versions\*\*\n- 3\.12\+: /);
+  assert.match(renderEntry(versioned, 'zh-cn'), /\*\*版本说明\*\*\n- 3\.12 起/);
   const js = renderEntry(knowledgeBase().byId.get('Promise.all')!.entry, 'en');
   assert.match(js, /\| Runs on \| Blocks \|\n\|---\|---\|\n/);
   assert.match(js, /```javascript\n/);
@@ -241,4 +247,28 @@ test('resolveHoverLanguage', () => {
   assert.equal(resolveHoverLanguage('auto', undefined), 'en');
   assert.equal(resolveHoverLanguage('en', 'zh-cn'), 'en');
   assert.equal(resolveHoverLanguage('zh-cn', 'en'), 'zh-cn');
+});
+
+test('the counterparts added in the review resolve from code: loop.call_soon, asyncio.create_subprocess_*, subprocess.run', () => {
+  const src = [
+    'import asyncio, subprocess',
+    'async def main():',
+    '    loop = asyncio.get_running_loop()',
+    '    loop.call_soon(print)',
+    '    await asyncio.create_subprocess_shell("ls")',
+    '    subprocess.check_output(["ls"])',
+    '',
+  ].join('\n');
+  const tree = parse('python', src);
+  try {
+    const analysis = prepare('python', tree);
+    const at = (line: number, character: number) => hoverAt('python', tree, analysis, { line, character }, 'en')?.markdown.split('\n')[0];
+    assert.equal(at(3, 10), '**`asyncio.AbstractEventLoop.call_soon`** · Python');
+    assert.equal(at(4, 20), '**`asyncio.create_subprocess_exec`** · Python');
+    assert.equal(at(5, 17), '**`subprocess.run`** · Python');
+  } finally {
+    tree.delete();
+  }
+  const micro = renderEntry(knowledgeBase().byId.get('queueMicrotask')!.entry, 'en');
+  assert.match(micro, /Compare with: `asyncio\.AbstractEventLoop\.call_soon` \(Python\)/);
 });

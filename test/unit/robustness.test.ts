@@ -2,7 +2,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initParsers, parse, ParseTimeout, type Grammar } from '../../server/src/core/parser';
+import { initParsers, parse, ParseTimeout, limits, type Grammar } from '../../server/src/core/parser';
+import { findRunnables } from '../../server/src/harness/runnables';
 import { analyzeText, MAX_FILE_BYTES } from '../../server/src/core/engine';
 
 const GRAMMARS: Grammar[] = ['python', 'typescript', 'tsx', 'javascript'];
@@ -58,4 +59,35 @@ test('a parse past its deadline is abandoned with a clear error, and the parser 
   const tree = parse('python', 'x = 1\n');
   assert.equal(tree.rootNode.type, 'module');
   tree.delete();
+});
+
+test('deep or quadratic inputs are skipped with a reason by the depth cap or the query budget, runnables too', () => {
+  const chain = 'async function f() { const p = Promise.resolve(1)' + '.then(x => x)'.repeat(2500) + '; }\n';
+  const cases: [Grammar, string, RegExp][] = [
+    ['python', '('.repeat(100_000), /query took over/],
+    ['typescript', '('.repeat(100_000), /query took over/],
+    ['typescript', chain, /nested more than 1000 levels/],
+  ];
+  for (const [g, text, why] of cases) {
+    // Before the budgets these took 17 s to a minute: no budget ever stopped the queries.
+    const r = analyzeText(g, text);
+    assert.match(r.skipped ?? '', why);
+    assert.deepEqual(r.findings, []);
+    assert.throws(() => findRunnables(g, text), why);
+  }
+});
+
+test('2,500+ chained .then(x => x) reach the rules without a stack overflow (the walk is a loop)', () => {
+  const saved = { ...limits };
+  // Past the depth cap and the query budget on purpose: this is about the rules' own walk.
+  Object.assign(limits, { nesting: 1e9, queryBaseMs: 600_000 });
+  try {
+    const text = "import fs from 'fs';\nasync function f() {\n  await Promise.resolve(1)" + '.then(x => x)'.repeat(3000) + ";\n  fs.readFileSync('a');\n}\n";
+    const r = analyzeText('typescript', text);
+    assert.deepEqual(r.failures, [], 'no rule threw (a recursive walk overflowed the stack past 2,700)');
+    assert.equal(r.skipped, undefined);
+    assert.deepEqual(r.findings.filter((f) => f.rule === 'blocking-call-in-async').map((f) => f.range.start.line), [3]);
+  } finally {
+    Object.assign(limits, saved);
+  }
 });

@@ -2,7 +2,7 @@
  * The analysis core: text in, findings out. Pure: no vscode, no LSP, no file system.
  * The LSP server, the CLI and the tests are adapters over `analyzeText` / `analyzeTree`.
  */
-import { parse, familyOf, ParseTimeout, type Grammar, type Tree, type Node } from './parser';
+import { parse, familyOf, checkNesting, ParseTimeout, BudgetExceeded, type Grammar, type Tree, type Node } from './parser';
 import { buildIndex, type FileIndex, type FnInfo } from './fileindex';
 import { Names } from './names';
 import { RULES } from './rules';
@@ -10,6 +10,9 @@ import type { Rule, RuleContext, Report } from './rule';
 import { nodeRange } from './rule';
 import { findSuppressions, isSuppressed } from './suppress';
 import type { AnalysisResult, AnalysisSettings, Finding, Severity } from './types';
+import { summarize, type ModuleSummary } from './project/summary';
+import { ProjectIndex } from './project/project';
+import { TypeResolver } from './project/resolver';
 
 export const DEFAULT_ANALYSIS_SETTINGS: AnalysisSettings = { rules: {}, blockingCalls: [], ignore: [] };
 
@@ -28,22 +31,50 @@ export const ANALYSIS_BUDGET_MS = 5000;
 export interface Analysis {
   index: FileIndex;
   names: Names;
+  /** what this module declares, as other files see it */
+  summary: ModuleSummary;
+  /** declared-type resolution in this file, through the project */
+  types: TypeResolver;
 }
+
+/** Where a text sits: its path, and the project index its imports resolve in. */
+export interface Place {
+  file: string;
+  project: ProjectIndex;
+  /** the file's summary, when the caller already made it from this tree */
+  summary?: ModuleSummary;
+}
+
+const UNTITLED: Record<Grammar, string> = {
+  python: '/untitled/module.py', typescript: '/untitled/module.ts', tsx: '/untitled/module.tsx', javascript: '/untitled/module.js',
+};
 
 /**
  * Builds the per-file index and name tables that rules and hovers share. Given the parsed
  * text, the index reads some facts from it rather than from the tree (see describeFunction).
+ * The file's summary goes into the project (a project of its own without a place), so its own
+ * classes and functions resolve like any other module's.
  */
-export function prepare(grammar: Grammar, tree: Tree, text?: string): Analysis {
+export function prepare(grammar: Grammar, tree: Tree, text?: string, place?: Place): Analysis {
   const index = buildIndex(grammar, tree, text);
-  return { index, names: new Names(index) };
+  const names = new Names(index);
+  const summary = place?.summary ?? summarize(familyOf(grammar), tree);
+  const file = place?.file ?? UNTITLED[grammar];
+  const project = place?.project ?? new ProjectIndex();
+  if (project.summary(file) !== summary) project.set(file, summaryKey(summary), summary);
+  return { index, names, summary, types: new TypeResolver(file, project, names, index) };
+}
+
+/** Two summaries with one key declare the same: what dependents read is unchanged. */
+export function summaryKey(summary: ModuleSummary): string {
+  return JSON.stringify(summary);
 }
 
 export function severityOf(rule: Rule, settings: AnalysisSettings): Severity {
   return settings.rules[rule.id] ?? rule.defaultSeverity;
 }
 
-export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS): AnalysisResult {
+export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSettings = DEFAULT_ANALYSIS_SETTINGS, place?: Place): AnalysisResult {
   const started = performance.now();
   const tooLarge = sizeCap(text);
   if (tooLarge) return { findings: [], failures: [], skipped: tooLarge, ms: performance.now() - started };
@@ -55,7 +86,11 @@ export function analyzeText(grammar: Grammar, text: string, settings: AnalysisSe
     throw err;
   }
   try {
-    return analyzeTree(grammar, text, tree, settings, undefined, started);
+    checkNesting(tree);
+    return analyzeTree(grammar, text, tree, settings, place ? prepare(grammar, tree, text, place) : undefined, started);
+  } catch (err) {
+    if (err instanceof BudgetExceeded) return { findings: [], failures: [], skipped: err.message, ms: performance.now() - started };
+    throw err;
   } finally {
     tree.delete();
   }
@@ -70,8 +105,8 @@ export function analyzeTree(
   started = performance.now(),
 ): AnalysisResult {
   const family = familyOf(grammar);
-  const { index, names } = prepared ?? prepare(grammar, tree, text);
-  const suppressions = findSuppressions(text, family);
+  const { index, names, types } = prepared ?? prepare(grammar, tree, text);
+  const suppressions = findSuppressions(tree.rootNode, text, family);
   const ignore = new Set(settings.ignore);
   const findings: Finding[] = [];
   const failures: AnalysisResult['failures'] = [];
@@ -86,7 +121,7 @@ export function analyzeTree(
     const severity = severityOf(rule, settings);
     if (severity === 'off') continue;
     const ctx: RuleContext = {
-      family, text, index, names, settings,
+      family, text, index, names, types, settings,
       range: nodeRange,
       callee: (call: Node, fn: FnInfo | null) => names.qualifyCallee(call, fn),
       describe,

@@ -4,7 +4,7 @@
  * so a file is traversed once however many rules run.
  */
 import type { Node, Tree, Grammar, Family } from './parser';
-import { query, familyOf } from './parser';
+import { query, familyOf, capturesWithin } from './parser';
 import pythonIndex from './queries/python-index.scm';
 import jsIndex from './queries/js-index.scm';
 import tsIndex from './queries/ts-index.scm';
@@ -74,7 +74,7 @@ export function buildIndex(grammar: Grammar, tree: Tree, text?: string): FileInd
     family, grammar, text: text !== undefined && !tree.rootNode.hasError ? text : undefined, fns: [], classes: [], calls: [], stmts: [], discards: [], loops: [], awaits: [],
     imports: [], binds: [], fnAt: new Map(),
   };
-  const captures = query(grammar, QUERY_SOURCE[grammar]).captures(tree.rootNode);
+  const captures = capturesWithin(query(grammar, QUERY_SOURCE[grammar]), tree.rootNode);
   // Outer nodes first when two start together, functions after the statement that holds them.
   // An end offset is a call into wasm: read only those the order and the scopes below need. The
   // captures come in document order of their start, so only neighbours can share a start; should
@@ -121,7 +121,8 @@ function hasKeyword(node: Node, keyword: string): boolean {
     const child = node.child(i);
     if (!child) continue;
     if (child.type === keyword && !child.isNamed) return true;
-    if (child.isNamed && child.type !== 'decorator') return false;
+    // `private async m()`, `override async m()`: modifiers come before the keyword
+    if (child.isNamed && child.type !== 'decorator' && child.type !== 'accessibility_modifier' && child.type !== 'override_modifier') return false;
   }
   return false;
 }

@@ -11,14 +11,21 @@
 import type { Node } from './parser';
 import type { FileIndex, FnInfo } from './fileindex';
 
-type Binding =
+export type Binding =
   | { kind: 'import'; target: string }
-  | { kind: 'instance'; type: string }
+  /** an instance of a qualified name; `declared`/`value` let the resolver find a workspace class behind it */
+  | { kind: 'instance'; type: string; declared?: string; value?: Node }
   | { kind: 'function'; fn: FnInfo }
   /** an instance of one of the file's classes (`const r = new Repo()`) */
   | { kind: 'object'; cls: Node }
   /** `cls`: the name is the file's class declared there */
-  | { kind: 'local'; cls?: Node };
+  /**
+   * `cls`: the name is the file's class declared there. What else is known of a plain local, for the
+   * declared-type resolver (project/resolver.ts): its annotation's text, the expression assigned to it,
+   * or the iterable a `for` loop takes it from; `loops`: a name that several `for` loops of one scope
+   * bind (`for (const r of a)` … `for (const r of b)`), each valid inside its own loop.
+   */
+  | { kind: 'local'; cls?: Node; declared?: string; value?: Node; iter?: Node; loops?: Node[] };
 
 /** What some factory functions return, so methods on their results resolve. */
 const RETURNS: Record<string, string> = {
@@ -105,6 +112,15 @@ export class Names {
     }
   }
 
+  /** The binding of a bare name and the function whose scope binds it (null: module level). */
+  lookupWithScope(name: string, fn: FnInfo | null): { binding: Binding; scope: FnInfo | null } | undefined {
+    for (let scope: FnInfo | null = fn; ; scope = scope.parent) {
+      const b = this.scopes.get(scope)?.get(name);
+      if (b) return { binding: b, scope };
+      if (scope === null) return undefined;
+    }
+  }
+
   /**
    * A name that refers to the module or member `target` as seen from inside `fn` (`aio` after
    * `import asyncio as aio`), for quick fixes that must spell it the way the file does.
@@ -135,52 +151,66 @@ export class Names {
     return b?.kind === 'function' ? b.fn : undefined;
   }
 
-  /** Qualified name of an expression, or undefined when it is local or unknown. */
+  /**
+   * Qualified name of an expression, or undefined when it is local or unknown. Walks down the
+   * chain of objects and callees in a loop, not by recursion, and remembers each call's answer:
+   * a chain of 2,500 `.then(x => x)` is as deep as it is long, and every call in it is asked.
+   */
   qualify(node: Node | null, fn: FnInfo | null): string | undefined {
-    if (!node) return undefined;
-    switch (node.type) {
-      case 'identifier':
-      case 'shorthand_property_identifier': {
-        const b = this.lookup(node.text, fn);
-        if (!b) return node.text;
-        if (b.kind === 'import') return b.target;
-        if (b.kind === 'instance') return b.type;
-        return undefined;
+    // What to apply, innermost last, to the value found at the bottom of the chain.
+    const steps: ({ member: string } | { call: Node })[] = [];
+    let q: string | undefined;
+    for (let n = node; ;) {
+      if (!n) { q = undefined; break; }
+      if (n.type === 'call' || n.type === 'call_expression' || n.type === 'new_expression') {
+        const known = this.qualified.get(n.id)?.get(fn);
+        if (known !== undefined || this.qualified.get(n.id)?.has(fn)) { q = known; break; }
+        const callee = n.childForFieldName(n.type === 'new_expression' ? 'constructor' : 'function');
+        if (callee?.type === 'identifier' && callee.text === 'require') { q = this.requireTarget(n); break; }
+        steps.push({ call: n });
+        n = callee;
+        continue;
       }
-      case 'this':
-        return undefined;
-      case 'attribute':
-      case 'member_expression': {
-        const obj = node.childForFieldName('object');
-        const prop = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property');
-        if (!obj || !prop) return undefined;
+      if (n.type === 'identifier' || n.type === 'shorthand_property_identifier') {
+        const b = this.lookup(n.text, fn);
+        q = !b ? n.text : b.kind === 'import' ? b.target : b.kind === 'instance' ? b.type : undefined;
+        break;
+      }
+      if (n.type === 'attribute' || n.type === 'member_expression') {
+        const obj = n.childForFieldName('object');
+        const prop = n.childForFieldName(n.type === 'attribute' ? 'attribute' : 'property');
+        if (!obj || !prop) { q = undefined; break; }
         if (this.index.family === 'python' && obj.type === 'identifier' && obj.text === 'self' && fn?.classNode) {
           const t = this.selfAttrs.get(fn.classNode)?.get(prop.text);
-          if (t) return t;
+          if (t) { q = t; break; }
         }
-        const base = this.qualify(obj, fn);
-        if (!base) return undefined;
-        return member(base, prop.text);
+        steps.push({ member: prop.text });
+        n = obj;
+        continue;
       }
-      case 'call':
-      case 'call_expression':
-      case 'new_expression': {
-        const callee = node.childForFieldName(node.type === 'new_expression' ? 'constructor' : 'function');
-        if (callee?.type === 'identifier' && callee.text === 'require') return this.requireTarget(node);
-        const q = this.qualify(callee, fn);
-        return q ? (RETURNS[q] ?? q) : undefined;
+      if (['await', 'await_expression', 'parenthesized_expression', 'as_expression', 'non_null_expression'].includes(n.type)) {
+        n = n.namedChild(0);
+        continue;
       }
-      case 'await':
-      case 'await_expression':
-      case 'parenthesized_expression':
-        return this.qualify(node.namedChild(0), fn);
-      case 'as_expression':
-      case 'non_null_expression':
-        return this.qualify(node.namedChild(0), fn);
-      default:
-        return undefined;
+      q = undefined; // `this` and everything else: local or unknown
+      break;
     }
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const step = steps[i];
+      if ('member' in step) {
+        q = q ? member(q, step.member) : undefined;
+      } else {
+        q = q ? (RETURNS[q] ?? q) : undefined;
+        let byFn = this.qualified.get(step.call.id);
+        if (!byFn) this.qualified.set(step.call.id, (byFn = new Map()));
+        byFn.set(fn, q);
+      }
+    }
+    return q;
   }
+
+  /** qualify's answers for call nodes, by node id and the function asked from */
+  private qualified = new Map<number, Map<FnInfo | null, string | undefined>>();
 
   /**
    * The callee of a call node, qualified; worked out once per call however many rules ask
@@ -259,6 +289,12 @@ export class Names {
     if (!scope) this.scopes.set(fn, (scope = new Map()));
     const prev = scope.get(name);
     if (prev && !sameBinding(prev, b)) {
+      const loops = (x: Binding) => (x.kind === 'local' ? (x.loops ?? (x.iter ? [x.iter] : undefined)) : undefined);
+      const before = loops(prev);
+      if (before && b.kind === 'local' && b.iter && !b.value && !b.declared) {
+        scope.set(name, { kind: 'local', loops: [...before, b.iter] });
+        return;
+      }
       // Bound two different ways in one scope: we cannot tell which one a use sees.
       scope.set(name, { kind: 'local' });
       return;
@@ -268,10 +304,16 @@ export class Names {
 
   private valueBinding(value: Node | null, fn: FnInfo | null): Binding {
     if (!value) return { kind: 'local' };
+    const b = this.valueBindingOf(value, fn);
+    if (b.kind === 'local' && !b.cls) return { kind: 'local', value };
+    return b.kind === 'instance' ? { ...b, value } : b;
+  }
+
+  private valueBindingOf(value: Node, fn: FnInfo | null): Binding {
     if (value.type === 'await') {
       const inner = value.namedChild(0);
       const q = inner?.type === 'call' ? this.qualify(inner.childForFieldName('function'), fn) : undefined;
-      return q && AWAITS[q] ? { kind: 'instance', type: AWAITS[q] } : { kind: 'local' };
+      if (q && AWAITS[q]) return { kind: 'instance', type: AWAITS[q] };
     }
     // `await f()` gives what the awaitable resolves to, which says nothing of f's own kind.
     if (value.type === 'call' || value.type === 'call_expression' || value.type === 'new_expression') {
@@ -311,7 +353,7 @@ export class Names {
     const text = type?.text;
     if (!text || !DOTTED_NAME.test(text)) return { kind: 'local' };
     const q = this.qualifyPath(text.split('.'), fn);
-    return q?.includes('.') ? { kind: 'instance', type: q } : { kind: 'local' };
+    return q?.includes('.') ? { kind: 'instance', type: q, declared: text } : { kind: 'local' };
   }
 
   private requireTarget(call: Node): string | undefined {
@@ -381,7 +423,21 @@ export class Names {
       const parent = node.parent;
       if (node.type === 'identifier') {
         if (parent?.type === 'typed_parameter' || parent?.type === 'typed_default_parameter') {
-          this.bind(fn, node.text, this.annotationBinding(parent.childForFieldName('type'), fn));
+          const type = parent.childForFieldName('type');
+          const b = this.annotationBinding(type, fn);
+          this.bind(fn, node.text, b.kind === 'local' && type ? { kind: 'local', declared: type.text } : b);
+          continue;
+        }
+        if (parent?.type === 'for_statement') {
+          const iter = parent.childForFieldName('right');
+          this.bind(fn, node.text, iter ? { kind: 'local', iter } : { kind: 'local' });
+          continue;
+        }
+        if (parent?.type === 'assignment' && parent.childForFieldName('type')) {
+          // `x: Repo = make()`: the annotation says more than the value
+          const type = parent.childForFieldName('type')!;
+          const b = this.annotationBinding(type, fn);
+          this.bind(fn, node.text, b.kind === 'local' ? { kind: 'local', declared: type.text } : b);
           continue;
         }
         const value = parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(node)
@@ -445,7 +501,17 @@ export class Names {
       if (parent?.type === 'variable_declarator' && node.type === 'identifier') {
         const value = parent.childForFieldName('value');
         if (value && (value.type === 'arrow_function' || value.type === 'function_expression')) continue;
-        this.bind(fn, node.text, this.valueBinding(value, fn));
+        const type = parent.childForFieldName('type')?.namedChild(0);
+        const b = this.valueBinding(value, fn);
+        this.bind(fn, node.text, type && b.kind === 'local' && !b.cls ? { kind: 'local', declared: type.text } : b);
+      } else if ((parent?.type === 'required_parameter' || parent?.type === 'optional_parameter') && node.type === 'identifier') {
+        const type = parent.childForFieldName('type')?.namedChild(0);
+        this.bind(fn, node.text, type ? { kind: 'local', declared: type.text } : { kind: 'local' });
+      } else if (parent?.type === 'for_in_statement' && node.type === 'identifier') {
+        // `for (const x of xs)` takes elements; `for (const k in o)` takes keys, which say nothing
+        const of = parent.children.some((c) => c?.type === 'of');
+        const iter = parent.childForFieldName('right');
+        this.bind(fn, node.text, of && iter ? { kind: 'local', iter } : { kind: 'local' });
       } else if (parent?.type === 'variable_declarator' && node.type === 'object_pattern') {
         const base = this.valueBinding(parent.childForFieldName('value'), fn);
         for (const prop of node.namedChildren) {
@@ -480,6 +546,8 @@ function sameBinding(a: Binding, b: Binding): boolean {
   if (a.kind === 'instance' && b.kind === 'instance') return a.type === b.type;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
   if (a.kind === 'object' && b.kind === 'object') return a.cls.id === b.cls.id;
-  if (a.kind === 'local' && b.kind === 'local') return a.cls?.id === b.cls?.id;
+  if (a.kind === 'local' && b.kind === 'local') {
+    return a.cls?.id === b.cls?.id && a.declared === b.declared && a.value?.id === b.value?.id && a.iter?.id === b.iter?.id && !a.loops && !b.loops;
+  }
   return true;
 }

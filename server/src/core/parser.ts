@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { Parser, Language, Tree, Node, Query } from 'web-tree-sitter';
+import { Parser, Language, Tree, Node, Query, type QueryCapture, type QueryMatch } from 'web-tree-sitter';
 
 export type { Tree, Node } from 'web-tree-sitter';
 
@@ -101,6 +101,72 @@ export function parse(g: Grammar, text: string, oldTree?: Tree | null, deadlineM
     throw new ParseTimeout(`parsing took over ${deadlineMs / 1000} s`);
   }
   return tree;
+}
+
+/** Thrown when an analysis step would run past its budget: too deep a tree, too long a query. */
+export class BudgetExceeded extends Error {}
+
+/**
+ * Trees deeper than this are not analysed. Query matching costs time in proportion to the
+ * depth at every node (a 100 KB file of `(` kept the server busy for 17 s), while real code
+ * stays far below: a chain of 500 calls is 1,000 levels deep.
+ */
+export const MAX_NESTING = 1000;
+/** The budgets below, adjustable in one place (tests raise them to reach the rules on huge inputs). */
+export const limits = { nesting: MAX_NESTING, queryBaseMs: 250, queryPerMbMs: 2000 };
+/**
+ * One query over a text may take this long (a fixed part plus a part per MB); past it the file
+ * is skipped. Real code takes well under a third of it (about 0.5 s for a query over 2 MB);
+ * some broken inputs with no depth at all are quadratic (100 KB of `(`: 28 s).
+ */
+export function queryBudgetMs(chars: number): number {
+  return limits.queryBaseMs + limits.queryPerMbMs * (chars / (1024 * 1024));
+}
+
+/**
+ * Throws BudgetExceeded when the tree is nested deeper than `limit`. Follows the widest child
+ * down from the root: nesting deep enough to matter is brackets or chains inside brackets or
+ * chains, each the widest part of what holds it. Reads O(depth x siblings) nodes, not the tree.
+ */
+export function checkNesting(tree: Tree, limit = limits.nesting): void {
+  const cursor = tree.walk();
+  try {
+    for (let depth = 0; depth <= limit; depth++) {
+      if (!cursor.gotoFirstChild()) return;
+      let widest = cursor.currentNode;
+      let width = cursor.endIndex - cursor.startIndex;
+      while (cursor.gotoNextSibling()) {
+        const w = cursor.endIndex - cursor.startIndex;
+        if (w > width) { width = w; widest = cursor.currentNode; }
+      }
+      cursor.reset(widest);
+    }
+  } finally {
+    cursor.delete();
+  }
+  throw new BudgetExceeded(`nested more than ${limit} levels deep`);
+}
+
+/**
+ * Runs a query with tree-sitter's own time limit. A query past the limit halts and returns
+ * nothing, which looks like "no matches": the clock tells them apart. (This build of
+ * web-tree-sitter never calls a query's progressCallback, so the limit is timeoutMicros.)
+ */
+function withinBudget<T>(ms: number, run: (options: { timeoutMicros: number }) => T): T {
+  const started = performance.now();
+  const found = run({ timeoutMicros: Math.round(ms * 1000) });
+  if (performance.now() - started >= ms) throw new BudgetExceeded(`a query took over ${Math.round(ms) / 1000} s`);
+  return found;
+}
+
+/** `q.captures(node)` within its budget, or a BudgetExceeded (never a silently short list). */
+export function capturesWithin(q: Query, node: Node, ms = queryBudgetMs(node.endIndex - node.startIndex)): QueryCapture[] {
+  return withinBudget(ms, (options) => q.captures(node, options));
+}
+
+/** `q.matches(node)` within its budget, or a BudgetExceeded. */
+export function matchesWithin(q: Query, node: Node, ms = queryBudgetMs(node.endIndex - node.startIndex)): QueryMatch[] {
+  return withinBudget(ms, (options) => q.matches(node, options));
 }
 
 const queries = new Map<string, Query>();

@@ -2,6 +2,7 @@
 import type { Node, Family } from './parser';
 import type { FileIndex, FnInfo } from './fileindex';
 import type { Names } from './names';
+import type { TypeResolver } from './project/resolver';
 import type { AnalysisSettings, Fix, Related, Range, Severity } from './types';
 
 export interface Rule {
@@ -29,6 +30,8 @@ export interface RuleContext {
   text: string;
   index: FileIndex;
   names: Names;
+  /** declared types across the project: what a call runs and gives (project/resolver.ts) */
+  types: TypeResolver;
   settings: AnalysisSettings;
   report(r: Report): void;
   range(node: Node): Range;

@@ -18,6 +18,8 @@ export interface Range {
 export interface Related {
   range: Range;
   message: string;
+  /** the file it is in, when not the analysed one (absolute path) */
+  file?: string;
 }
 
 /** A text edit within the analysed file, for quick fixes. */

@@ -139,9 +139,24 @@ export function findInterpreter(language: SnippetLanguage, opts: Pick<RunOptions
   return { command: process.execPath, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } };
 }
 
-/** Runner processes alive now, killed if this process exits first (a CLI's Ctrl-C, a crash). */
-const live = new Set<ChildProcess>();
+/**
+ * A runner as started: on Linux behind harness/contain.py (a child subreaper that kills every
+ * descendant, whatever session or group it moved to, when asked with SIGTERM, when the
+ * lifeline on fd 4 closes, or when this process dies); elsewhere alone in its process group.
+ */
+interface Started {
+  child: ChildProcess;
+  contained: boolean;
+  /** our end of fd 4: the runner (and contain.py) take its EOF as "the orchestrator is gone" */
+  lifeline: NodeJS.WritableStream & { destroy(): void };
+  hardKill?: NodeJS.Timeout;
+}
+
+/** Runner processes alive now, stopped if this process exits first (a CLI's Ctrl-C, a crash). */
+const live = new Set<Started>();
 let exitHookInstalled = false;
+/** How long contain.py may take to clear a run before its group is killed outright. */
+const CONTAIN_GRACE_MS = 3000;
 
 function killTree(child: ChildProcess): void {
   const pid = child.pid;
@@ -156,6 +171,21 @@ function killTree(child: ChildProcess): void {
     // ESRCH: the group is gone already, which is the point.
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
+}
+
+/**
+ * Ends a run. A contained run is asked to stop (SIGTERM + lifeline EOF) so that contain.py,
+ * not killed, can clear what escaped the group; the group is killed outright if it lingers.
+ */
+function stopRun(run: Started): void {
+  if (!run.contained || run.child.pid === undefined) return killTree(run.child);
+  run.lifeline.destroy();
+  try {
+    process.kill(run.child.pid, 'SIGTERM');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+  run.hardKill ??= setTimeout(() => killTree(run.child), CONTAIN_GRACE_MS);
 }
 
 /**
@@ -227,12 +257,22 @@ async function groupGone(child: ChildProcess, deadlineMs: number): Promise<void>
   }
 }
 
-function track(child: ChildProcess): void {
+function track(run: Started): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once('exit', () => { for (const c of live) killTree(c); });
+    // Only signals can be sent from here: contain.py does the clearing (it gets SIGTERM and its
+    // parent-death signal), so its group is not killed under it.
+    process.once('exit', () => {
+      for (const r of live) {
+        if (r.contained && r.child.pid !== undefined) {
+          try { process.kill(r.child.pid, 'SIGTERM'); } catch { /* gone already */ }
+        } else {
+          killTree(r.child);
+        }
+      }
+    });
   }
-  live.add(child);
+  live.add(run);
 }
 
 interface Prepared {
@@ -337,6 +377,12 @@ function runnerCommand(language: SnippetLanguage): string {
   return path.join(harnessDir(), language === 'python' ? 'runner.py' : 'runner.mjs');
 }
 
+/** The Python that runs contain.py (Linux only; the run's own Python for a Python run), if any. */
+function containerPython(language: SnippetLanguage, interp: Interpreter): string | undefined {
+  if (process.platform !== 'linux' || !fs.existsSync(path.join(harnessDir(), 'contain.py'))) return undefined;
+  return language === 'python' ? interp.command : onPath('python3', interp.env);
+}
+
 async function runHarness(
   prep: Prepared, harness: HarnessName, interp: Interpreter, timeoutMs: number,
   onProgress: (p: RunProgress) => void, signal?: AbortSignal, opts: Pick<RunOptions, 'rayAddress' | 'env'> = {},
@@ -355,18 +401,26 @@ async function runHarness(
     PYTHONUNBUFFERED: '1', // output streams while the run goes
     PYTHONIOENCODING: 'utf-8:backslashreplace',
     PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ left in the user's folder
+    CONCURRENCY_LENS_LIFELINE: '4', // the runner watches fd 4 (see stopRun); it removes this from its env
   };
   const started = performance.now();
-  const child = spawn(interp.command, [runner, JSON.stringify(args)], {
+  const python = containerPython(prep.language, interp);
+  const command = [interp.command, runner, JSON.stringify(args)];
+  const [file, ...argv] = python ? [python, path.join(harnessDir(), 'contain.py'), String(process.pid), prep.tempDir ?? '', ...command] : command;
+  const child = spawn(file, argv, {
     cwd: prep.folder,
     env,
     detached: true, // own process group (a new session): killTree reaches every process it made
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
-  track(child);
+  const run: Started = { child, contained: python !== undefined, lifeline: child.stdio[4] as Started['lifeline'] };
+  // EPIPE once the runner is gone is expected: the lifeline carries no data, only its end.
+  run.lifeline.on('error', () => {});
+  track(run);
   const kill = () => {
-    killTree(child);
+    stopRun(run);
+    // Ray puts its workers in process groups of their own, inside the runner's session
     if (harness === 'ray') killSession(child);
   };
 
@@ -441,8 +495,12 @@ async function runHarness(
     child.once('error', (err) => { spawnError = err; resolve({ code: null, sig: null }); });
     child.once('exit', (code, sig) => {
       status = { code, sig };
-      // The runner is gone; whatever it left in its group (a pool worker, a daemon) goes too.
-      kill();
+      // The runner is gone (contain.py has cleared its descendants already); whatever it left
+      // in its group (a pool worker, a daemon) goes too.
+      clearTimeout(run.hardKill);
+      run.lifeline.destroy();
+      killTree(child);
+      if (harness === 'ray') killSession(child);
       grace = setTimeout(() => {
         for (const s of [child.stdout, child.stderr, events]) (s as NodeJS.ReadableStream & { destroy(): void } | null)?.destroy();
         resolve(status!);
@@ -460,7 +518,7 @@ async function runHarness(
     await sessionGone(child, CLOSE_GRACE_MS);
     if (rayTemp) fs.rmSync(rayTemp, { recursive: true, force: true });
   }
-  live.delete(child);
+  live.delete(run);
   output.finish();
   const elapsed = performance.now() - started;
 

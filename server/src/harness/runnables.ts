@@ -6,7 +6,7 @@
  *
  * Lines here are 0-based and inclusive, like RunTarget in protocol.ts.
  */
-import { familyOf, parse, query, type Grammar, type Node, type Tree } from '../core/parser';
+import { familyOf, parse, query, matchesWithin, checkNesting, type Grammar, type Node, type Tree } from '../core/parser';
 import PYTHON_RUNNABLES from './queries/python-runnables.scm';
 import JS_RUNNABLES from './queries/js-runnables.scm';
 
@@ -53,7 +53,7 @@ interface Scan {
 function scan(g: Grammar, tree: Tree): Scan {
   const functions: Runnable[] = [];
   const keep: KeptRange[] = [];
-  for (const m of query(g, querySource(g)).matches(tree.rootNode)) {
+  for (const m of matchesWithin(query(g, querySource(g)), tree.rootNode)) {
     const by = new Map(m.captures.map((c) => [c.name, c.node]));
     const whole = by.get('function') ?? by.get('keep');
     if (!whole) continue;
@@ -141,6 +141,7 @@ export function splitLines(text: string): string[] {
 /** Everything runnable in a document, in line order. Pass a tree when you already have one. */
 export function findRunnables(g: Grammar, text: string, tree?: Tree): Runnable[] {
   const t = tree ?? parse(g, text);
+  checkNesting(t);
   const all = [...scan(g, t).functions, ...cells(g, splitLines(text), t)];
   return all.sort((a, b) => a.startLine - b.startLine || (a.kind === 'cell' ? -1 : 1));
 }

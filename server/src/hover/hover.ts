@@ -18,9 +18,9 @@ export function resolveHoverLanguage(setting: 'auto' | 'en' | 'zh-cn', locale: s
   return locale?.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
 }
 
-const LABELS: Record<HoverLanguage, { runsOn: string; blocks: string; gil: string; pitfalls: string; compare: string; docs: string; python: string; js: string }> = {
-  en: { runsOn: 'Runs on', blocks: 'Blocks', gil: 'GIL', pitfalls: 'Pitfalls', compare: 'Compare with', docs: 'Documentation', python: 'Python', js: 'Node' },
-  'zh-cn': { runsOn: '运行于', blocks: '阻塞', gil: 'GIL', pitfalls: '常见陷阱', compare: '对照', docs: '官方文档', python: 'Python', js: 'Node' },
+const LABELS: Record<HoverLanguage, { runsOn: string; blocks: string; gil: string; pitfalls: string; versions: string; compare: string; docs: string; python: string; js: string }> = {
+  en: { runsOn: 'Runs on', blocks: 'Blocks', gil: 'GIL', pitfalls: 'Pitfalls', versions: 'Versions', compare: 'Compare with', docs: 'Documentation', python: 'Python', js: 'Node' },
+  'zh-cn': { runsOn: '运行于', blocks: '阻塞', gil: 'GIL', pitfalls: '常见陷阱', versions: '版本说明', compare: '对照', docs: '官方文档', python: 'Python', js: 'Node' },
 };
 
 /** A table cell cannot hold a pipe or a line break. */
@@ -46,6 +46,7 @@ export function renderEntry(entry: KbEntry, language: HoverLanguage): string {
     out.push(`| ${l.runsOn} | ${l.blocks} |`, '|---|---|', `| ${cell(text.runsOn)} | ${cell(text.blocks)} |`);
   }
   out.push('', `**${l.pitfalls}**`, ...text.pitfalls.map((p) => `- ${p}`), '');
+  if (text.versions?.length) out.push(`**${l.versions}**`, ...text.versions.map((v) => `- ${v}`), '');
   out.push('```' + (family === 'python' ? 'python' : 'javascript'), ...entry.example, '```', '');
   const other = entry.counterpart ? kb.byId.get(entry.counterpart) : undefined;
   if (other) {

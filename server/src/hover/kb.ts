@@ -12,6 +12,7 @@ import type { Family } from '../core/parser';
 import threading from './kb/threading.json';
 import multiprocessing from './kb/multiprocessing.json';
 import futures from './kb/concurrent.futures.json';
+import subprocess from './kb/subprocess.json';
 import asyncio from './kb/asyncio.json';
 import pySyntax from './kb/python-syntax.json';
 import ray from './kb/ray.json';
@@ -36,6 +37,11 @@ export interface EntryText {
   /** Python only: whether the GIL is held or released */
   gil?: string;
   pitfalls: string[];
+  /**
+   * statements that hold only from (or until) some Python or Node version, or only on some builds
+   * (free-threaded Python): kept apart so the hover never states them as universal
+   */
+  versions?: string[];
 }
 
 export interface KbEntry {
@@ -43,9 +49,9 @@ export interface KbEntry {
   id: string;
   /**
    * function: a callable; type: a class or object whose methods without their own entry
-   * fall back to it; keyword: syntax.
+   * fall back to it; value: a property or constant (`Thread.daemon`, `isMainThread`); keyword: syntax.
    */
-  kind: 'function' | 'type' | 'keyword';
+  kind: 'function' | 'type' | 'value' | 'keyword';
   /** shown instead of the id, for keywords */
   title?: string;
   /** other qualified names that mean this primitive */
@@ -72,7 +78,7 @@ export interface KbFile {
 }
 
 export const KB_FILES: readonly KbFile[] = [
-  threading, multiprocessing, futures, asyncio, pySyntax, ray, xoscar,
+  threading, multiprocessing, futures, subprocess, asyncio, pySyntax, ray, xoscar,
   promise, jsSyntax, timers, workerThreads, childProcess, nodeMisc,
 ] as KbFile[];
 

@@ -23,3 +23,5 @@
 (variable_declarator name: (_) @bind)
 (assignment_expression left: (identifier) @bind.local)
 (arrow_function parameter: (identifier) @bind.local)
+; `for (const x of xs)`: names.ts records the iterable, for element types
+(for_in_statement left: (identifier) @bind)

@@ -22,6 +22,7 @@
 (parameters (typed_parameter (identifier) @bind))
 (parameters (typed_default_parameter name: (identifier) @bind))
 (lambda_parameters (identifier) @bind.local)
-(for_statement left: (identifier) @bind.local)
+; a loop variable: names.ts records the iterable, for element types
+(for_statement left: (identifier) @bind)
 (for_statement left: [(pattern_list) (tuple_pattern) (list_pattern)] @bind)
 (as_pattern_target (identifier) @bind)

@@ -1,3 +1,4 @@
 ; TypeScript and TSX additions to js-index.scm.
-(formal_parameters (required_parameter pattern: (identifier) @bind.local))
-(formal_parameters (optional_parameter pattern: (identifier) @bind.local))
+; typed parameters: names.ts records the annotation, for the declared-type resolver
+(formal_parameters (required_parameter pattern: (identifier) @bind))
+(formal_parameters (optional_parameter pattern: (identifier) @bind))

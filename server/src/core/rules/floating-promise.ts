@@ -10,6 +10,8 @@ import type { Rule, RuleContext } from '../rule';
 import { code } from '../rule';
 import type { Fix } from '../types';
 import { calledFunction, returnsPromise } from './lib/functions';
+import { isAwaitable, declarationOf } from '../project/resolver';
+import type { Related } from '../types';
 import doc from '../../../../docs/rules/floating-promise.md';
 
 /** Qualified names of calls that always return a promise. */
@@ -46,6 +48,8 @@ interface Verdict {
   /** qualified name, for concurrencyLens.ignore */
   name?: string;
   handled: boolean;
+  /** where the called function is declared, when types found it */
+  declared?: { related: Related; where: string };
 }
 
 /**
@@ -61,21 +65,35 @@ function promiseOf(ctx: RuleContext, expr: Node, fn: FnInfo | null, receiver = f
     const handled = (m.method === 'catch' && m.args >= 1) || (m.method === 'then' && m.args >= 2)
       // `.finally(f)` passes its receiver's settlement on; `.then(f)` makes a promise f may reject.
       || (m.method === 'finally' && inner.handled);
-    return { label: `${inner.label}.${m.method}()`, name: inner.name, handled };
+    return { label: `${inner.label}.${m.method}()`, name: inner.name, handled, declared: inner.declared };
   }
   if (receiver && expr.type === 'identifier') {
     // `const p = fetch(url); p.then(f)`: names.ts records what the variable was made by.
     const b = ctx.names.lookup(expr.text, fn);
-    return b?.kind === 'instance' && isPromiseApi(b.type, true) ? { label: expr.text, name: b.type, handled: false } : undefined;
+    if (b?.kind === 'instance' && isPromiseApi(b.type, true)) return { label: expr.text, name: b.type, handled: false };
+    // `p: Promise<T>`, `const p = repo.load()`: a declared promise
+    return isAwaitable(ctx.types.typeOf(expr, fn)) ? { label: expr.text, handled: false } : undefined;
   }
   if (expr.type === 'new_expression') {
     return ctx.callee(expr, fn) === 'Promise' ? { label: 'new Promise()', name: 'Promise', handled: false } : undefined;
   }
   if (expr.type !== 'call_expression') return undefined;
   const own = calledFunction(expr, fn, ctx.names);
-  if (own) return returnsPromise(own) ? { label: `${own.name ?? 'anonymous'}()`, name: own.name ?? undefined, handled: false } : undefined;
+  if (own && returnsPromise(own)) return { label: `${own.name ?? 'anonymous'}()`, name: own.name ?? undefined, handled: false };
+  // a sync function of the file may still declare a promise (`function later(): Promise<T>`): types answer below
   const name = ctx.callee(expr, fn);
-  return name && isPromiseApi(name, receiver) ? { label: `${name}()`, name, handled: false } : undefined;
+  if (name && isPromiseApi(name, receiver)) return { label: `${name}()`, name, handled: false };
+  // a method or function declared async, or to return a promise, reached through declared types (any file)
+  const target = ctx.types.target(expr, fn);
+  if (!target || !isAwaitable(target.result)) return undefined;
+  return { label: `${callLabel(expr)}()`, name: target.label, handled: false, declared: declarationOf(target, ctx.types.file) };
+}
+
+/** `this.repo.load` for `this.repo.load(x)`: the callee as written, long arguments left out. */
+function callLabel(call: Node): string {
+  const callee = call.childForFieldName('function');
+  const text = callee?.text ?? '?';
+  return text.length <= 60 && !text.includes('\n') ? text : (callee?.childForFieldName('property')?.text ?? '?');
 }
 
 /** A well-known call that returns a promise (`Promise.resolve` only as the start of a chain: alone it cannot reject). */
@@ -105,7 +123,8 @@ export const floatingPromise: Rule = {
       ctx.report({
         node: first,
         name: verdict.name,
-        message: `The promise from ${code(verdict.label)} is neither awaited, returned, stored nor given a rejection handler: ${why}. `
+        related: verdict.declared ? [verdict.declared.related] : undefined,
+        message: `The promise from ${code(verdict.label)}${verdict.declared ? ` (${code(verdict.name ?? verdict.label)} returns a promise, ${verdict.declared.where})` : ''} is neither awaited, returned, stored nor given a rejection handler: ${why}. `
           + `${site.fn?.isAsync ? '`await` it, return it' : 'Return it'}, add \`.catch()\`, or mark it \`void\` when fire-and-forget is meant.`,
         fixes,
       });

@@ -10,6 +10,8 @@ import { code } from '../rule';
 import { inAsync } from '../fileindex';
 import { pyCall, calleeLabel, lastNames, type PyCall } from './python-helpers';
 import { functionOf, returnsPromise } from './lib/functions';
+import { isAwaitable, declarationOf } from '../project/resolver';
+import type { Related } from '../types';
 import doc from '../../../../docs/rules/unawaited-coroutine.md';
 
 const COROUTINE_FUNCTIONS = new Set([
@@ -76,7 +78,8 @@ export const unawaitedCoroutine: Rule = {
       ctx.report({
         node: call.node,
         name: target.name,
-        message: what + fix + '.',
+        related: target.declared ? [target.declared.related] : undefined,
+        message: what + (target.declared ? ` (${code(target.name)} is a coroutine function, ${target.declared.where})` : '') + fix + '.',
         fixes: inAsync(call) ? [{ title: 'Add `await`', edits: [{ range: { start, end: start }, newText: 'await ' }] }] : undefined,
       });
     }
@@ -89,6 +92,7 @@ interface Target {
   /** how the message shows the callee */
   label: string;
   future: boolean;
+  declared?: { related: Related; where: string };
 }
 
 const STANDARD_LAST_NAMES = lastNames([...COROUTINE_FUNCTIONS, ...FUTURE_FUNCTIONS]);
@@ -98,7 +102,7 @@ function coroutineTarget(ctx: RuleContext, call: PyCall, asyncMethodNames: Reado
   if (!last) return undefined;
   if (call.bare) {
     const own = ctx.names.resolveFunction(last, fn);
-    if (own) return returnsPromise(own) ? { name: last, label: last, future: false } : undefined;
+    if (own && returnsPromise(own)) return { name: last, label: last, future: false };
   } else if (asyncMethodNames.has(last)) {
     // `self.flush()`: a method of the class whose method encloses the call
     const own = functionOf(call.callee, fn, ctx.names);
@@ -109,8 +113,10 @@ function coroutineTarget(ctx: RuleContext, call: PyCall, asyncMethodNames: Reado
     if (q?.startsWith(XOSCAR_REF)) return { name: q, label: calleeLabel(call.node), future: false };
   }
   const q = call.qualifiedIf(STANDARD_LAST_NAMES);
-  if (!q) return undefined;
-  if (COROUTINE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: false };
-  if (FUTURE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: true };
-  return undefined;
+  if (q && COROUTINE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: false };
+  if (q && FUTURE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: true };
+  // a coroutine function or method reached through declared types and imports (any file)
+  const target = ctx.types.target(call.node, fn);
+  if (!target || !isAwaitable(target.result)) return undefined;
+  return { name: target.label, label: calleeLabel(call.node), future: false, declared: declarationOf(target, ctx.types.file) };
 }
