@@ -58,6 +58,12 @@ function runnerOf(func: string): number | undefined {
   return undefined;
 }
 
+/** The session of a live process: the run's whole tree lives in it (Ray workers too, in groups of their own). */
+function sessionOf(pid: number): number | undefined {
+  const f = stat(pid);
+  return f ? Number(f[4]) : undefined;
+}
+
 /** A Ray worker executing one of the harness's tasks (Ray names its process after the task). */
 const isTaskWorker = (p: { comm: string }) => p.comm === 'ray::_ray_task';
 
@@ -72,8 +78,14 @@ function rayTemps(): Set<string> {
 test('ray, local cluster: worker pid and node id per task, start-up apart from wall time, Ray timeline in the trace, nothing left', { skip: !linux && 'reads /proc' }, async () => {
   const tempsBefore = rayTemps();
   let runner: number | undefined;
+  let session: number | undefined;
+  let during: string[] = [];
   const run = await runOne(FILE, fn('square'), 'ray', opts(), (p) => {
-    if (p.kind === 'task-start') runner ??= runnerOf('square');
+    if (p.kind === 'task-start' && runner === undefined) {
+      runner = runnerOf('square');
+      session = runner === undefined ? undefined : sessionOf(runner);
+      during = processes().filter((q) => q.session === session).map((q) => q.comm);
+    }
   });
   assert.ok(run.ok, describe(run));
   assert.deepEqual(run.tasks.map((t) => t.value), ['0', '1', '4', '9']);
@@ -86,8 +98,9 @@ test('ray, local cluster: worker pid and node id per task, start-up apart from w
   assert.ok(run.ray && run.ray.address === null && run.ray.clusterNodes === 1, JSON.stringify(run.ray));
   assert.ok(run.ray.startupMs > 0);
   assert.match(run.stdout, /^square 0$/m, "a task's print reaches the run's stdout");
-  assert.ok(runner !== undefined, 'saw the runner');
-  assert.deepEqual(sessionMembers(runner!), [], 'the cluster the harness started (GCS, raylet, workers) is gone');
+  assert.ok(runner !== undefined && session !== undefined, 'saw the runner');
+  assert.ok(during.includes('raylet') && during.includes('gcs_server'), `the run's session held the cluster: ${during.join(', ')}`);
+  assert.deepEqual(sessionMembers(session!), [], 'the cluster the harness started (GCS, raylet, workers) is gone');
   assert.deepEqual([...rayTemps()].filter((d) => !tempsBefore.has(d)), [], "the cluster's temp dir is removed");
   const trace = toTrace({ version: 1, file: FILE, language: 'python', snippet: { kind: 'function', name: 'square', startLine: 1, endLine: 1 }, tasks: 4, runs: [run] });
   const executes = trace.traceEvents.filter((e) => e.cat === 'ray,task:execute');
@@ -99,17 +112,22 @@ test('ray, local cluster: worker pid and node id per task, start-up apart from w
 
 test('ray, local cluster: cancelling mid-run kills the cluster the harness started', { skip: !linux && 'reads /proc' }, async () => {
   const abort = new AbortController();
-  let runner: number | undefined;
+  let session: number | undefined;
   const done = runSnippet({ file: FILE, target: fn('sleep_long'), harness: 'ray', tasks: 2, ...opts() }, undefined, abort.signal);
   // Cancel once a Ray worker runs one of the tasks: the cluster is fully up then.
-  await waitFor('a Ray worker running a task', () => {
-    runner ??= runnerOf('sleep_long');
-    return runner !== undefined && processes().some((p) => p.session === runner && isTaskWorker(p)) ? true : undefined;
+  const seen = await waitFor('a Ray worker running a task', () => {
+    if (session === undefined) {
+      const runner = runnerOf('sleep_long');
+      session = runner === undefined ? undefined : sessionOf(runner);
+    }
+    const inRun = session === undefined ? [] : processes().filter((p) => p.session === session);
+    return inRun.some(isTaskWorker) ? inRun.map((p) => p.comm) : undefined;
   }, 90_000);
+  assert.ok(seen.includes('raylet') && seen.includes('gcs_server'), `the run's session holds the cluster: ${seen.join(', ')}`);
   abort.abort();
   const result = await done;
   assert.ok(result.runs[0].cancelled && !result.runs[0].ok);
-  assert.deepEqual(sessionMembers(runner!), [], 'no raylet, GCS or worker outlives the cancel');
+  assert.deepEqual(sessionMembers(session!), [], 'no raylet, GCS or worker outlives the cancel');
 });
 
 test('ray without ray importable: the harness fails and says how to enable it', async () => {
