@@ -261,6 +261,8 @@ async function main(): Promise<void> {
   }
   const harnessBench = path.join(__dirname, 'harness.js');
   if (fs.existsSync(harnessBench)) await (require(harnessBench) as { done: Promise<void> }).done;
+  const rayBench = path.join(__dirname, 'ray.js');
+  if (fs.existsSync(rayBench)) await (require(rayBench) as { done: Promise<void> }).done;
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });
