@@ -8,7 +8,7 @@
  *   server instead of the network, small functions instead of the user's own), except the Ray and
  *   xoscar ones, listed below, which need the project's Python environment (issue 13).
  */
-import { test, before, describe } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +17,8 @@ import { analyzeText } from '../../server/src/core/engine';
 import { RULES } from '../../server/src/core/rules';
 import { KB_FILES, type KbEntry } from '../../server/src/hover/kb';
 import { runProgram, scratchDir, stripTypes, describeRun, type ProgramResult } from './example-runner';
+import { projectPython } from './python-env';
+import { RAY_TEST_ENV, startCluster, stopCluster, type Cluster } from './ray-cluster';
 
 const REPO = path.resolve(__dirname, '../../..');
 const RULE_DOCS = path.join(REPO, 'docs/rules');
@@ -73,6 +75,7 @@ const BAD_RUNS: Record<string, RunExpectation> = {
   'unawaited-coroutine Bad python 1': { stdout: /^0 \[\]$/m, stderr: /coroutine 'Producer\.flush' was never awaited/ },
   'misused-async-callback Bad ts 1': { stdout: /name: 'bob'/ },
   // the children re-run the module and fail; the pool would replace them forever
+  'ray-remote-call Bad python 1': { exit: 'fail', stderr: /TypeError: Remote functions cannot be called directly/ },
   'missing-main-guard Bad python 1': { spawn: true, until: /An attempt has been made to start a new process before the\s+current process has finished its bootstrapping phase/ },
 };
 const GOOD_RUNS: Record<string, RunExpectation> = {
@@ -85,16 +88,30 @@ const GOOD_RUNS: Record<string, RunExpectation> = {
 /** Under spawn: the start method is chosen before the example's module runs as __main__. */
 const SPAWN_WRAPPER = 'import multiprocessing, runpy, sys\nmultiprocessing.set_start_method("spawn")\nrunpy.run_path(sys.argv[1], run_name="__main__")\n';
 
+/** Ray and xoscar examples run with the project's Python (.venv); the Ray ones on one cluster for this file. */
+let rayCluster: Promise<Cluster> | undefined;
+after(async () => {
+  const c = await rayCluster?.catch(() => undefined);
+  if (c) await stopCluster(c);
+});
+
+async function pythonFor(code: string): Promise<{ python: string; env?: NodeJS.ProcessEnv }> {
+  if (!/^\s*(import|from) (ray|xoscar)\b/m.test(code)) return { python: 'python3' };
+  if (!/^\s*(import|from) ray\b/m.test(code)) return { python: projectPython() };
+  return { python: projectPython(), env: { ...RAY_TEST_ENV, RAY_ADDRESS: (await (rayCluster ??= startCluster())).address } };
+}
+
 async function runBlock(lang: 'python' | 'ts' | 'js' | 'cjs', code: string, opts: { spawn?: true; until?: RegExp; files?: Record<string, string> } = {}): Promise<ProgramResult> {
   const dir = scratchDir('example', { ...STAND_INS, ...opts.files });
   try {
     if (lang === 'python') {
       fs.writeFileSync(path.join(dir, 'example.py'), code);
+      const { python, env } = await pythonFor(code);
       if (opts.spawn) {
         fs.writeFileSync(path.join(dir, 'wrapper.py'), SPAWN_WRAPPER);
-        return await runProgram('python3', ['wrapper.py', 'example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
+        return await runProgram(python, ['wrapper.py', 'example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000, env });
       }
-      return await runProgram('python3', ['example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
+      return await runProgram(python, ['example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000, env });
     }
     const file = lang === 'cjs' ? 'example.cjs' : 'example.mjs';
     fs.writeFileSync(path.join(dir, file), lang === 'ts' ? stripTypes(code) : code);
@@ -153,7 +170,7 @@ describe('rule pages: every Bad/Good block runs and the analyser agrees with it'
 /** Ray and xoscar are not installed on this machine; issue 13 brings the project's Python environment. */
 const NEEDS_PROJECT_PYTHON = [
   'ray.init', 'ray.shutdown', 'ray.remote', 'ray.remote_function.RemoteFunction.remote', 'ray.get', 'ray.put', 'ray.wait', 'ray.kill',
-  'ray.get_actor', 'ray.ObjectRef',
+  'ray.get_actor', 'ray.ObjectRef', 'ray.util.multiprocessing.Pool',
   'xoscar.Actor', 'xoscar.StatelessActor', 'xoscar.create_actor', 'xoscar.ActorRef', 'xoscar.ActorRef.send', 'xoscar.Actor.__post_create__',
   'xoscar.Actor.__pre_destroy__', 'xoscar.destroy_actor', 'xoscar.create_actor_pool',
 ];
