@@ -4,7 +4,7 @@
  * returns what it printed. A program may also be stopped as soon as its output matches a
  * pattern, for the probes and examples whose point is a hang.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,7 +35,7 @@ const CAP = 256 * 1024;
 /** Few programs at once: the machine has two cores and other work on them. */
 let running = 0;
 const waiting: (() => void)[] = [];
-const LIMIT = Math.max(2, Math.min(4, os.cpus().length));
+const LIMIT = Math.min(2, os.cpus().length);
 
 async function slot<T>(fn: () => Promise<T>): Promise<T> {
   if (running >= LIMIT) await new Promise<void>((r) => waiting.push(r));
@@ -72,6 +72,20 @@ export function runProgram(command: string, args: string[], opts: ProgramOptions
       resolve({ code, signal, stdout, stderr, timedOut, matched });
     });
   }));
+}
+
+let interpreter: string | undefined;
+
+/**
+ * The interpreter `python3` names, resolved once: a version-manager shim (pyenv) costs a shell
+ * script per start, which over a few hundred short programs is most of the test's time.
+ */
+export function python3(): string {
+  if (interpreter) return interpreter;
+  const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  if (r.status !== 0 || !r.stdout.trim()) throw new Error(`python3 is needed for the examples: ${r.error?.message ?? r.stderr}`);
+  interpreter = r.stdout.trim();
+  return interpreter;
 }
 
 /** A fresh directory for one program, with the stand-in files some examples read. */

@@ -8,13 +8,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runProgram, scratchDir, describeRun, type ProgramResult } from './example-runner';
+import { runProgram, python3, scratchDir, describeRun, type ProgramResult } from './example-runner';
 
 async function probe(file: string, code: string, args: string[] = []): Promise<ProgramResult> {
   const dir = scratchDir('probe');
   try {
     fs.writeFileSync(path.join(dir, file), code);
-    const cmd = file.endsWith('.py') ? 'python3' : process.execPath;
+    const cmd = file.endsWith('.py') ? python3() : process.execPath;
     const run = await runProgram(cmd, [...args, file], { cwd: dir, timeoutMs: 20_000 });
     assert.ok(!run.timedOut, `the probe did not finish\n${describeRun(run)}`);
     return run;
@@ -156,9 +156,170 @@ Promise.resolve(1).then(f).catch((err) => console.log('caught', err.message));`)
     assert.equal(r.code, 0, describeRun(r));
     assert.deepEqual(lines(r).sort(), ['caught from f', 'unhandled from f']);
   });
+
+  test("events.once attaches its listener when called, not when awaited", async () => {
+    const r = await probe('once.mjs', `
+import { once, EventEmitter } from 'node:events';
+const em = new EventEmitter();
+const next = once(em, 'ready');
+em.emit('ready', 'emitted before the await');
+console.log((await next)[0]);`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ['emitted before the await']);
+  });
+
+  test('Promise.all rejects on the first failure while the other operations keep running', async () => {
+    const r = await probe('all.mjs', `
+import { setTimeout as sleep } from 'node:timers/promises';
+const slow = sleep(20).then(() => console.log('slow one finished anyway'));
+try {
+  await Promise.all([slow, Promise.reject(new Error('first failure'))]);
+} catch (err) {
+  console.log('rejected:', err.message);
+}`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ['rejected: first failure', 'slow one finished anyway']);
+  });
+
+  test('an aborted fetch rejects with an AbortError, and unhandled it ends the process', async () => {
+    const r = await probe('abort.mjs', `
+const ac = new AbortController();
+const res = fetch('http://127.0.0.1:9/', { signal: ac.signal });
+ac.abort();
+setTimeout(() => console.log('still running'), 60_000).unref();`);
+    assert.equal(r.code, 1, describeRun(r));
+    assert.match(r.stderr, /AbortError/);
+  });
+
+  test("async promise executor: its rejection is not the outer promise's, which never settles once the process survives", async () => {
+    const r = await probe('executor.cjs', `
+process.on('unhandledRejection', (err) => console.log('unhandled:', err.code));
+const outer = new Promise(async (resolve) => {
+  resolve(await require('node:fs').promises.readFile('no-such-file'));
+});
+outer.then(() => console.log('resolved'), () => console.log('rejected'));
+process.on('exit', () => console.log('exit, outer never settled'));`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ['unhandled: ENOENT', 'exit, outer never settled']);
+  });
 });
 
 describe('Python', { concurrency: 4 }, () => {
+  test('Pool.imap pulls its input ahead of the results read: no backpressure', async () => {
+    // wait (bounded by the runner's deadline) until far more items were pulled than results read
+    const r = await probe('imap.py', `
+import itertools, multiprocessing, threading
+pulled = 0
+def endless():
+    global pulled
+    for i in itertools.count():
+        pulled += 1
+        yield i
+def square(x):
+    return x * x
+if __name__ == "__main__":
+    with multiprocessing.Pool(1) as pool:
+        results = pool.imap(square, endless())
+        print("first result", next(results))
+        while pulled < 1000:
+            threading.Event().wait(0.01)
+        print("pulled far ahead")
+        pool.terminate()
+`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ['first result 0', 'pulled far ahead']);
+  });
+
+  test('multiprocessing.cpu_count ignores CPU affinity; os.sched_getaffinity honours it', async () => {
+    const r = await probe('cpus.py', `
+import multiprocessing, os
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+print(len(os.sched_getaffinity(0)), multiprocessing.cpu_count() == os.cpu_count())
+`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ['1 True']);
+  });
+
+  test('a finished child never joined stays a zombie until active_children() reaps it', async () => {
+    const r = await probe('zombie.py', `
+import multiprocessing, os
+def state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
+if __name__ == "__main__":
+    multiprocessing.set_start_method("fork")
+    p = multiprocessing.Process(target=int)
+    p.start()
+    os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)  # wait for the exit, but leave the reaping
+    print("exited, not joined:", state(p.pid))
+    multiprocessing.active_children()
+    print("after active_children():", state(p.pid))
+`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ['exited, not joined: Z', 'after active_children(): gone']);
+  });
+
+  test("a ProcessPoolExecutor future's done-callback runs on a thread of the parent, not the caller's", async () => {
+    const r = await probe('callback.py', `
+import os, threading
+from concurrent.futures import ProcessPoolExecutor
+if __name__ == "__main__":
+    seen = {}
+    done = threading.Event()
+    def callback(f):
+        seen.update(pid=os.getpid(), main=threading.current_thread() is threading.main_thread())
+        done.set()
+    with ProcessPoolExecutor(1) as ex:
+        ex.submit(os.getpid).add_done_callback(callback)
+        done.wait(15)
+    print("parent process:", seen["pid"] == os.getpid(), "main thread:", seen["main"])
+`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ['parent process: True main thread: False']);
+  });
+
+  test('Executor.shutdown(wait=True) also runs the queued tasks; cancel_futures=True cancels them', async () => {
+    // shutdown runs in a helper thread while the first task holds the only worker; the gate opens
+    // once shutdown has begun (new work is refused), so the other tasks are still queued then
+    const r = await probe('shutdown.py', `
+import threading
+from concurrent.futures import ThreadPoolExecutor
+for cancel in (False, True):
+    gate = threading.Event()
+    ex = ThreadPoolExecutor(1)
+    futs = [ex.submit(gate.wait, 15)] + [ex.submit(int) for _ in range(3)]
+    stopper = threading.Thread(target=ex.shutdown, kwargs=dict(wait=True, cancel_futures=cancel))
+    stopper.start()
+    while True:
+        try:
+            futs.append(ex.submit(int))
+        except RuntimeError:
+            break
+        threading.Event().wait(0.005)
+    gate.set()
+    stopper.join()
+    print(cancel, sorted({"cancelled" if f.cancelled() else "done" for f in futs[1:]}))
+`);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.deepEqual(lines(r), ["False ['done']", "True ['cancelled']"]);
+  });
+
+  test('run_in_executor takes no keyword arguments for the function', async () => {
+    const r = await probe('kwargs.py', `
+import asyncio
+async def main():
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, print, "x", sep="")
+    except TypeError as e:
+        print("TypeError")
+asyncio.run(main())
+`);
+    assert.deepEqual(lines(r), ['TypeError']);
+  });
+
   test('time.sleep in a coroutine blocks the loop; asyncio.sleep lets other tasks run', async () => {
     const r = await probe('blocks.py', `
 import asyncio, time

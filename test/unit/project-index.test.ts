@@ -9,7 +9,9 @@ import fc from 'fast-check';
 import { initParsers, parse } from '../../server/src/core/parser';
 import { summarize } from '../../server/src/core/project/summary';
 import { ProjectIndex, emptyLayout, type Sym } from '../../server/src/core/project/project';
-import { summaryKey } from '../../server/src/core/engine';
+import { summaryKey, prepare } from '../../server/src/core/engine';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 before(async () => { await initParsers(); });
 
@@ -76,6 +78,7 @@ function answers(index: ProjectIndex): string[] {
     }
     out.push(`${file} dependents = ${[...index.dependents(file)].sort().join(',')}`);
   }
+  for (const name of [...NAMES, 'save', 'Base', 'Other']) out.push(`may await ${name}: ${index.mayAwait(name)}, may call ${name}: ${index.mayCall(name)}`);
   return out;
 }
 
@@ -107,4 +110,20 @@ test('import cycles and self-extending classes end with an answer, not a hang', 
   assert.equal(index.member(a, 'missing'), undefined);
   assert.equal(index.lookupExport('/w/a.ts', 'Nothing'), undefined);
   assert.deepEqual([...index.dependents('/w/a.ts')], ['/w/b.ts']);
+});
+
+test('a summary made beside an analysis (from the index) equals one made from the tree alone', () => {
+  const dir = path.resolve(__dirname, '../../../test/fixtures/project');
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(py|ts|js)$/.test(f));
+  assert.ok(files.length > 20);
+  for (const rel of files) {
+    const text = fs.readFileSync(path.join(dir, rel), 'utf8');
+    const grammar = rel.endsWith('.py') ? 'python' : rel.endsWith('.js') ? 'javascript' : 'typescript';
+    const tree = parse(grammar, text);
+    try {
+      assert.deepEqual(prepare(grammar, tree, text).summary, summarize(grammar === 'python' ? 'python' : 'js', tree), rel);
+    } finally {
+      tree.delete();
+    }
+  }
 });

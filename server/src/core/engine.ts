@@ -58,11 +58,15 @@ const UNTITLED: Record<Grammar, string> = {
 export function prepare(grammar: Grammar, tree: Tree, text?: string, place?: Place): Analysis {
   const index = buildIndex(grammar, tree, text);
   const names = new Names(index);
-  const summary = place?.summary ?? summarize(familyOf(grammar), tree);
+  const summary = place?.summary ?? summarize(familyOf(grammar), tree, text === undefined || index.text === undefined ? undefined : {
+    text, calls: index.calls.map((c) => ({ start: c.start ?? c.node.startIndex, fnStart: c.fn?.startIndex ?? null })),
+  });
   const file = place?.file ?? UNTITLED[grammar];
   const project = place?.project ?? new ProjectIndex();
   if (project.summary(file) !== summary) project.set(file, summaryKey(summary), summary);
-  return { index, names, summary, types: new TypeResolver(file, project, names, index) };
+  const types = new TypeResolver(file, project, names, index);
+  names.libTypeOf = (node, fn) => types.libTypeOf(node, fn);
+  return { index, names, summary, types };
 }
 
 /** Two summaries with one key declare the same: what dependents read is unchanged. */

@@ -28,6 +28,8 @@ export interface FnInfo {
 export interface Site {
   node: Node;
   fn: FnInfo | null;
+  /** the node's start offset, read once when the index was built (each read is a call into wasm) */
+  start?: number;
 }
 
 /** A bound name (or pattern of names); `local` when the query knows it binds a plain local (a parameter, `x += 1`). */
@@ -111,7 +113,7 @@ export function buildIndex(grammar: Grammar, tree: Tree, text?: string): FileInd
       continue;
     }
     const list = LISTS[item.name];
-    if (list) index[list].push({ node: item.node, fn: enclosing });
+    if (list) index[list].push({ node: item.node, fn: enclosing, start: item.start });
   }
   return index;
 }

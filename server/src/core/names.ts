@@ -206,8 +206,18 @@ export class Names {
         byFn.set(fn, q);
       }
     }
+    if (q === undefined && this.libTypeOf && node && (node.type === 'attribute' || node.type === 'member_expression')) {
+      // `self.root.read_text` with `self.root: Path`, `(base / "x").unlink`: the receiver's declared library type
+      const obj = node.childForFieldName('object');
+      const prop = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property');
+      const lib = obj && prop ? this.libTypeOf(obj, fn) : undefined;
+      if (lib && prop) q = member(lib, prop.text);
+    }
     return q;
   }
+
+  /** The library type of an expression from declarations (set by the engine to the type resolver's answer). */
+  libTypeOf?: (node: Node, fn: FnInfo | null) => string | undefined;
 
   /** qualify's answers for call nodes, by node id and the function asked from */
   private qualified = new Map<number, Map<FnInfo | null, string | undefined>>();
@@ -223,7 +233,9 @@ export class Names {
     if (byFn.has(fn)) return byFn.get(fn);
     const isNew = call.type === 'new_expression';
     const path = isNew ? null : this.calleePath(call);
-    const q = path ? this.qualifyPath(path, fn) : this.qualify(call.childForFieldName(isNew ? 'constructor' : 'function'), fn);
+    let q = path ? this.qualifyPath(path, fn) : this.qualify(call.childForFieldName(isNew ? 'constructor' : 'function'), fn);
+    // a method of a local whose type only declarations tell (`p: Path` as a field, `p = base / "x"`)
+    if (q === undefined && path && path.length > 1 && this.libTypeOf) q = this.qualify(call.childForFieldName('function'), fn);
     byFn.set(fn, q);
     return q;
   }
@@ -346,8 +358,9 @@ export class Names {
 
   /**
    * A parameter annotated with a dotted name that resolves to a module's member (`q: asyncio.Queue`,
-   * `lock: Lock` after `from threading import Lock`) is an instance of it. Builtins and the file's
-   * own classes (`x: int`, `r: Repo`) say nothing a rule reads; generics and strings are not followed.
+   * `lock: Lock` after `from threading import Lock`) is an instance of it. Anything else (the file's
+   * classes, generics, `Optional[...]`, string annotations) is kept as `declared` text for the type
+   * resolver (project/resolver.ts), which reads it through the project index.
    */
   private annotationBinding(type: Node | null, fn: FnInfo | null): Binding {
     const text = type?.text;

@@ -58,6 +58,13 @@ export class ProjectIndex {
   private revDeps: Map<string, Set<string>> | undefined;
   /** counts changes, so answers cached elsewhere (a resolver's memo) know when they are stale */
   generation = 0;
+  /**
+   * How many declared functions and methods of each name could matter to a call: awaitable ones
+   * (async, or declared to return a promise / awaitable / `this` / `Self`) and sync ones that make
+   * calls. Rules ask the resolver about `x.name()` only when some module declares such a `name`.
+   */
+  private awaitable = new Map<string, number>();
+  private callers = new Map<string, number>();
 
   constructor(public layout: ProjectLayout = emptyLayout()) {}
 
@@ -86,6 +93,8 @@ export class ProjectIndex {
       this.resolved.clear();
       this.deps.clear();
     }
+    if (prev) this.count(prev.summary, -1);
+    this.count(summary, 1);
     this.modules.set(file, { hash, summary });
     this.generation++;
     this.deps.delete(file);
@@ -94,12 +103,47 @@ export class ProjectIndex {
   }
 
   delete(file: string): boolean {
-    if (!this.modules.delete(file)) return false;
+    const prev = this.modules.get(file);
+    if (!prev) return false;
+    this.count(prev.summary, -1);
+    this.modules.delete(file);
     this.generation++;
     this.resolved.clear();
     this.deps.clear();
     this.revDeps = undefined;
     return true;
+  }
+
+  private count(s: ModuleSummary, by: 1 | -1): void {
+    const add = (map: Map<string, number>, name: string) => {
+      const n = (map.get(name) ?? 0) + by;
+      if (n > 0) map.set(name, n);
+      else map.delete(name);
+    };
+    const visit = (name: string, f: FnFact) => {
+      if (f.async || (f.returns !== undefined && MAY_AWAIT.test(f.returns))) add(this.awaitable, name);
+      if (f.calls && !f.async) add(this.callers, name);
+    };
+    // names a module gives to what others declare (`export { purge as cleanUp }`, `from .x import y as z`)
+    // may name anything: they pass the filter
+    for (const re of s.reexports) if (re.as !== re.name && re.as !== '*') { add(this.awaitable, re.as); add(this.callers, re.as); }
+    for (const name in s.exports) if (s.exports[name] !== name) { add(this.awaitable, name); add(this.callers, name); }
+    for (const imp of s.imports) if (imp.name !== null && imp.local !== imp.name) { add(this.awaitable, imp.local); add(this.callers, imp.local); }
+    for (const name in s.functions) visit(name, s.functions[name]);
+    for (const cname in s.classes) {
+      const methods = s.classes[cname].methods;
+      for (const name in methods) visit(name, methods[name]);
+    }
+  }
+
+  /** Some module declares a function or method of this name that a call could await. */
+  mayAwait(name: string): boolean {
+    return this.awaitable.has(name);
+  }
+
+  /** Some module declares a sync function or method of this name that makes calls. */
+  mayCall(name: string): boolean {
+    return this.callers.has(name);
   }
 
   setLayout(layout: ProjectLayout): void {
@@ -428,6 +472,9 @@ export class ProjectIndex {
     return undefined;
   }
 }
+
+/** Return annotations that may make a call's value something to await (or the receiver, for builders). */
+const MAY_AWAIT = /Promise|Awaitable|Coroutine|Self|this|^['"]?[A-Z]/;
 
 function joinPy(mod: string, name: string): string {
   return mod.endsWith('.') ? mod + name : `${mod}.${name}`;

@@ -37,6 +37,17 @@ export interface CallTarget {
   label: string;
   /** the value of a call: a promise / coroutine when it is one */
   result?: Type;
+  /** the class that declares the method, for its own `self.m()` calls */
+  owner?: ClassSym;
+}
+
+/** A chain of sync calls across files that ends in a blocking call. */
+export interface BlockingChain {
+  /** each link: what is called, where the call is */
+  links: { label: string; file: string; line: number }[];
+  /** the blocking call's qualified name */
+  name: string;
+  instead: string;
 }
 
 const MAX_DEPTH = 24;
@@ -90,6 +101,16 @@ export class TypeResolver {
     return undefined;
   }
 
+  /** A field's declared type or value; `self._a = self._make()` / `this.a = this.make()` ask the class itself. */
+  private fieldType(text: string, owner: ClassSym): Type | undefined {
+    const own = /^(?:call|await):(?:self|this)\.([A-Za-z_$][\w$]*)$/.exec(text) ?? /^await:call:(?:self|this)\.([A-Za-z_$][\w$]*)$/.exec(text);
+    if (!own) return this.fromText(text, owner.file);
+    const found = this.project.member(owner, own[1]);
+    if (!found?.method) return undefined;
+    const result = this.returnOf(found.method, found.owner.file);
+    return text.startsWith('await:') ? unwrap(result) : result;
+  }
+
   /** What a call of this symbol gives: a class's instance, a function's declared (or async) result. */
   private callResult(sym: Sym | undefined): Type | undefined {
     if (!sym) return undefined;
@@ -103,7 +124,9 @@ export class TypeResolver {
   /** The value a call of a declared function or method gives. */
   returnOf(fact: FnFact, file: string): Type | undefined {
     if (fact.generator) return undefined;
-    const declared = fact.returns ? this.guard(() => this.fromText(fact.returns!, file)) : undefined;
+    // `Promise<void> | void` (a base class letting subclasses choose): nothing says this one is async
+    const maybeNothing = fact.returns !== undefined && /(^|\|)\s*(void|undefined)\s*(\||$)/.test(fact.returns);
+    const declared = fact.returns && !maybeNothing ? this.guard(() => this.fromText(fact.returns!, file)) : undefined;
     if (fact.async) return declared?.kind === 'promise' ? declared : { kind: 'promise', of: declared };
     return declared;
   }
@@ -186,6 +209,12 @@ export class TypeResolver {
         if (t?.kind === 'array') return t.of;
         // `Repo[str]`: a generic class with its parameters is the class
         return t?.kind === 'sym' && this.project.classOf(t.sym) ? t : undefined;
+      }
+      case 'binary_operator': {
+        // pathlib: `base / "name"` is a Path when `base` is one
+        const left = this.typeOf(node.childForFieldName('left'), fn);
+        const op = node.childForFieldName('operator')?.text;
+        return op === '/' && left?.kind === 'lib' && /^pathlib\.(Pure)?(Posix|Windows)?Path$/.test(left.name) ? left : undefined;
       }
       case 'new_expression': {
         const ctor = node.childForFieldName('constructor');
@@ -284,7 +313,7 @@ export class TypeResolver {
     if (t.kind === 'sym' && t.sym.kind === 'lib') return { kind: 'sym', sym: { kind: 'lib', name: `${t.sym.name}.${prop}` } };
     const found = this.memberOf(t, prop);
     if (!found) return undefined;
-    if (found.field) return this.guard(() => this.fromText(found.field!, found.owner.file));
+    if (found.field) return this.guard(() => this.fieldType(found.field!, found.owner));
     if (found.method?.getter) return this.returnOf(found.method, found.owner.file);
     return undefined;
   }
@@ -305,6 +334,28 @@ export class TypeResolver {
       return cls ? this.project.member(cls, prop) : undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Can a call be one a rule asks about: `x.m()` only when some module declares a method or function
+   * `m` of that kind (`awaitable`: async or declared to return an awaitable; `caller`: sync, making
+   * calls). A cheap filter, read from the text where it can, before any resolution.
+   */
+  mayBe(call: Node, kind: 'awaitable' | 'caller'): boolean {
+    const path = this.index.text !== undefined ? this.names.spelledCallee(call, this.index.text) : null;
+    let last: string | undefined;
+    let member: boolean;
+    if (path) {
+      last = path[path.length - 1];
+      member = path.length > 1;
+    } else {
+      const callee = call.childForFieldName('function');
+      member = callee?.type === 'member_expression' || callee?.type === 'attribute';
+      last = member ? callee?.childForFieldName(callee.type === 'attribute' ? 'attribute' : 'property')?.text : callee?.text;
+    }
+    // a bare name may be an alias (`import { load as l }`): only members are filtered
+    if (!member || !last) return true;
+    return kind === 'awaitable' ? this.project.mayAwait(last) : this.project.mayCall(last);
   }
 
   /**
@@ -365,7 +416,54 @@ export class TypeResolver {
       const self: Type = recv.kind === 'instance' ? recv : { kind: 'instance', cls: found.owner };
       result = method.async ? { kind: 'promise', of: self } : self;
     } else result = this.returnOf(method, found.owner.file);
-    return { fact: method, file: found.owner.file, label: `${found.owner.name}.${prop}`, result };
+    return { fact: method, file: found.owner.file, label: `${found.owner.name}.${prop}`, result, owner: found.owner };
+  }
+
+  /**
+   * The first chain of sync calls from a declared function or method (any file) to a blocking call,
+   * following its summary's calls: library names through the declaring module's imports, its own
+   * module's functions, `self.m()` through its class. Cycle-safe, a few links deep.
+   */
+  blockingChain(target: CallTarget, isBlocking: (name: string) => { instead: string } | undefined): BlockingChain | undefined {
+    const seen = new Set<string>();
+    const visit = (t: CallTarget, depth: number): BlockingChain | undefined => {
+      const key = `${t.file}\0${t.label}`;
+      if (depth > 6 || seen.has(key) || t.fact.async || t.fact.generator || !t.fact.calls) return undefined;
+      seen.add(key);
+      const resolved = t.fact.calls.map((c) => ({ c, sym: this.calleeSym(c.callee, t) }));
+      for (const { c, sym } of resolved) {
+        const entry = sym?.kind === 'lib' ? isBlocking(sym.name) : undefined;
+        if (entry && sym?.kind === 'lib') return { links: [{ label: `${sym.name}()`, file: t.file, line: c.line }], name: sym.name, instead: entry.instead };
+      }
+      for (const { c, sym } of resolved) {
+        const next = sym && this.asTarget(sym);
+        const inner = next ? visit(next, depth + 1) : undefined;
+        if (inner && next) return { ...inner, links: [{ label: `${next.label}()`, file: t.file, line: c.line }, ...inner.links] };
+      }
+      return undefined;
+    };
+    return visit(target, 0);
+  }
+
+  /** What a callee written in a declared function's body names, from that function's module (and class). */
+  private calleeSym(callee: string, from: CallTarget): Sym | { kind: 'method'; target: CallTarget } | undefined {
+    if (callee.startsWith('self.')) {
+      const name = callee.slice(5);
+      if (!from.owner || name.includes('.')) return undefined;
+      const found = this.project.member(from.owner, name);
+      return found?.method ? { kind: 'method', target: { fact: found.method, file: found.owner.file, label: `${found.owner.name}.${name}`, owner: found.owner } } : undefined;
+    }
+    // `x.get()` on a local of the body says nothing; only a module-level head (an import) leads somewhere
+    const head = callee.split('.')[0];
+    if (callee.includes('.') && !this.project.lookupLocal(from.file, head)) return undefined;
+    // a bare name bound nowhere is a builtin (`open`, `input`), which the tables know by that name
+    return this.project.resolveName(from.file, callee);
+  }
+
+  private asTarget(sym: Sym | { kind: 'method'; target: CallTarget }): CallTarget | undefined {
+    if (sym.kind === 'method') return sym.target;
+    if (sym.kind === 'function') return { fact: sym.fact, file: sym.file, label: sym.name };
+    return undefined;
   }
 
   /** The library type of an expression, qualified, when declarations say it is one (`p: Path`, `Path(...)`, `base / "x"`). */

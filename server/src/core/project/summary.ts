@@ -20,8 +20,36 @@ export interface FnFact {
   returns?: string;
   /** a getter: reading it calls it, but it is no call site */
   getter?: boolean;
-  /** the function's value is a class's instance: `x = Foo()` style factories are not guessed; this is the evident `return new C()` of a one-line body (JS) */
-  evident?: string;
+  /**
+   * A sync function's own calls (not those of functions nested in it), by callee as written
+   * (`time.sleep`, `helper`, `self.flush`): what blocking-helper-in-async follows across files.
+   */
+  calls?: { callee: string; line: number }[];
+}
+
+const CALLEE_TEXT = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+const NESTED: Record<Family, string[]> = {
+  python: ['function_definition', 'lambda'],
+  js: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function', 'generator_function_declaration', 'class_declaration', 'class'],
+};
+
+/** The calls a sync function's body makes itself, with their callee's dotted text. */
+function ownCalls(family: Family, fnNode: Node, body: Node | null): FnFact['calls'] {
+  if (known) {
+    const calls = known.get(fnNode.startIndex);
+    return calls?.length ? calls : undefined;
+  }
+  if (!body) return undefined;
+  const nested = body.descendantsOfType(NESTED[family]).map((n) => n && [n.startIndex, n.endIndex] as const).filter((r): r is readonly [number, number] => !!r);
+  const calls: NonNullable<FnFact['calls']> = [];
+  for (const c of body.descendantsOfType(family === 'python' ? 'call' : 'call_expression')) {
+    if (!c || nested.some(([a, b]) => c.startIndex >= a && c.endIndex <= b)) continue;
+    const callee = c.childForFieldName('function');
+    const text = callee?.text.replace(/\s+/g, '');
+    if (text && CALLEE_TEXT.test(text)) calls.push({ callee: text.replace(/^this\./, 'self.'), line: c.startPosition.row });
+    if (calls.length >= 64) break;
+  }
+  return calls.length ? calls : undefined;
 }
 
 export interface ClassFact {
@@ -80,11 +108,78 @@ export function emptySummary(family: Family): ModuleSummary {
   return { family, imports: [], exports: record(), reexports: [], functions: record(), classes: record(), vars: record(), aliases: record() };
 }
 
-export function summarize(family: Family, tree: Tree): ModuleSummary {
+/** What a file's index already knows, so a summary made beside an analysis need not walk bodies again. */
+export interface KnownCalls {
+  /** the parsed text */
+  text: string;
+  /** calls with their start offset and the start offset of the function they are directly in */
+  calls: { start: number; fnStart: number | null }[];
+}
+
+let known: Map<number, { callee: string; line: number }[]> | undefined;
+/** The parsed text and the offset it starts at: leading keywords are read from it, not from child nodes (each a call into wasm). */
+let src = '';
+let srcBase = 0;
+
+function slice(start: number, end: number): string {
+  return src.slice(start - srcBase, end - srcBase);
+}
+
+export function summarize(family: Family, tree: Tree, from?: KnownCalls): ModuleSummary {
   const s = emptySummary(family);
-  if (family === 'python') summarizePython(tree.rootNode, s);
-  else summarizeJs(tree.rootNode, s);
+  known = from ? groupCalls(from) : undefined;
+  if (from) {
+    src = from.text;
+    srcBase = 0;
+  } else {
+    src = tree.rootNode.text;
+    srcBase = tree.rootNode.startIndex;
+  }
+  try {
+    if (family === 'python') summarizePython(tree.rootNode, s);
+    else summarizeJs(tree.rootNode, s);
+  } finally {
+    known = undefined;
+    src = '';
+  }
   return s;
+}
+
+const DOTTED_AT = /[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*(?=\s*\()/y;
+
+/** Calls by the function they are in, their callee read from the text at their start (no tree access). */
+function groupCalls(from: KnownCalls): Map<number, { callee: string; line: number }[]> {
+  const byFn = new Map<number, { callee: string; line: number }[]>();
+  let lineStarts: number[] | undefined;
+  for (const c of from.calls) {
+    if (c.fnStart === null) continue;
+    DOTTED_AT.lastIndex = c.start;
+    const m = DOTTED_AT.exec(from.text);
+    if (!m) continue;
+    const list = byFn.get(c.fnStart) ?? [];
+    if (list.length >= 64) continue;
+    lineStarts ??= lineOffsets(from.text);
+    list.push({ callee: m[0].replace(/\s+/g, '').replace(/^this\./, 'self.'), line: lineOf(lineStarts, c.start) });
+    byFn.set(c.fnStart, list);
+  }
+  return byFn;
+}
+
+function lineOffsets(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 // ---------------------------------------------------------------- TypeScript / JavaScript
@@ -95,23 +190,24 @@ function annotation(node: Node | null): string | undefined {
   return t ? t.text : undefined;
 }
 
-function hasToken(node: Node, token: string): boolean {
-  for (const c of node.children) {
-    if (!c) continue;
-    if (!c.isNamed && c.type === token) return true;
-    if (c.type === 'property_identifier' || c.type === 'formal_parameters' || c.type === 'identifier') return false;
-  }
-  return false;
+/** The text before a function's name (or its parameters): where `async`, `*`, `get`, `static` stand. */
+function leadOf(node: Node): string {
+  const stop = node.childForFieldName('name') ?? node.childForFieldName('parameters') ?? node.childForFieldName('parameter');
+  return slice(node.startIndex, stop ? stop.startIndex : node.startIndex);
 }
 
-function jsFunction(node: Node): FnFact {
+function jsFunction(node: Node, lead = leadOf(node)): FnFact {
   const fact: FnFact = {
     line: node.startPosition.row,
-    async: hasToken(node, 'async'),
-    generator: node.type.startsWith('generator_') || hasToken(node, '*'),
+    async: /\basync\b/.test(lead),
+    generator: node.type.startsWith('generator_') || lead.includes('*'),
   };
   const returns = annotation(node.childForFieldName('return_type'));
   if (returns) fact.returns = returns;
+  if (!fact.async && !fact.generator) {
+    const calls = ownCalls('js', node, node.childForFieldName('body'));
+    if (calls) fact.calls = calls;
+  }
   return fact;
 }
 
@@ -167,9 +263,10 @@ function jsClass(node: Node, s: ModuleSummary): string | undefined {
           jsConstructorFields(m, fact);
           break;
         }
-        const f = jsFunction(m);
-        if (hasToken(m, 'get')) f.getter = true;
-        else if (hasToken(m, 'set')) break;
+        const lead = leadOf(m);
+        const f = jsFunction(m, lead);
+        if (/\bget\s*$/.test(lead)) f.getter = true;
+        else if (/\bset\s*$/.test(lead)) break;
         fact.methods[memberName] = f;
         break;
       }
@@ -338,14 +435,19 @@ function summarizeJs(root: Node, s: ModuleSummary): void {
 
 function pyFunction(def: Node): FnFact {
   const body = def.childForFieldName('body');
+  const start = def.startIndex;
   const fact: FnFact = {
     line: def.startPosition.row,
-    async: def.children.some((c) => c?.type === 'async'),
+    async: slice(start, start + 5) === 'async',
     // a yield anywhere in the body's text: nested defs rarely yield, and a false "generator" only silences
-    generator: body ? /\byield\b/.test(body.text) : false,
+    generator: body ? /\byield\b/.test(slice(body.startIndex, body.endIndex)) : false,
   };
   const returns = def.childForFieldName('return_type')?.text;
   if (returns) fact.returns = returns;
+  if (!fact.async && !fact.generator) {
+    const calls = ownCalls('python', def, body);
+    if (calls) fact.calls = calls;
+  }
   return fact;
 }
 

@@ -86,6 +86,38 @@ class Chains {
   }
 }
 
+/**
+ * A helper declared elsewhere (an import, a method reached through declared types) whose sync body
+ * calls, through any depth of sync calls across modules, a blocking call.
+ */
+function reportAcrossFiles(ctx: RuleContext, site: Site): void {
+  if (site.node.type === 'new_expression' || !ctx.types.mayBe(site.node, 'caller')) return;
+  const target = ctx.types.target(site.node, site.fn);
+  if (!target || target.fact.async || target.fact.generator || !target.fact.calls || target.file === ctx.types.file && !target.owner) return;
+  const table = ctx.family === 'python' ? PYTHON_BLOCKING : JS_BLOCKING;
+  const { settings } = ctx;
+  const chain = ctx.types.blockingChain(target, (name) => (settings.ignore.includes(name) ? undefined : blockingEntry(table, name, settings.blockingCalls)));
+  if (!chain) return;
+  const path = [`${target.label}()`, ...chain.links.map((l) => l.label)].join(' → ');
+  const last = chain.links[chain.links.length - 1];
+  const what = ctx.family === 'python' ? 'the event loop' : "Node's event loop";
+  const here = last.file === ctx.types.file;
+  const base = last.file.slice(Math.max(last.file.lastIndexOf('/'), last.file.lastIndexOf('\\')) + 1);
+  ctx.report({
+    node: site.node,
+    name: chain.name,
+    message: `${code(target.label + '()')} is a sync ${target.owner ? 'method' : 'function'} that blocks ${what} inside ${code(ctx.describe(site.fn!))}: `
+      + `${code(path)} (${here ? `line ${last.line + 1}` : `${base}:${last.line + 1}`}). Every other task waits while it runs; `
+      + (ctx.family === 'python' ? `call it with ${code(`await asyncio.to_thread(${target.label.split('.').pop()}, …)`)}, or ` : '')
+      + `make it async (for ${code(chain.name + '()')}: ${chain.instead}).`,
+    related: [{
+      range: { start: { line: last.line, character: 0 }, end: { line: last.line, character: 0 } },
+      message: `${code(chain.name + '()')} blocks here`,
+      ...(here ? {} : { file: last.file }),
+    }],
+  });
+}
+
 export const blockingHelperInAsync: Rule = {
   id: 'blocking-helper-in-async',
   families: ['python', 'js'],
@@ -96,7 +128,11 @@ export const blockingHelperInAsync: Rule = {
     for (const site of ctx.index.calls) {
       if (!inAsync(site)) continue;
       const helper = calledFunction(site.node, site.fn, ctx.names);
-      if (!helper || helper.isAsync) continue;
+      if (!helper) {
+        reportAcrossFiles(ctx, site);
+        continue;
+      }
+      if (helper.isAsync) continue;
       chains ??= new Chains(ctx);
       const blocking = chains.of(helper);
       if (!blocking) continue;

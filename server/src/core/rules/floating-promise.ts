@@ -84,7 +84,7 @@ function promiseOf(ctx: RuleContext, expr: Node, fn: FnInfo | null, receiver = f
   const name = ctx.callee(expr, fn);
   if (name && isPromiseApi(name, receiver)) return { label: `${name}()`, name, handled: false };
   // a method or function declared async, or to return a promise, reached through declared types (any file)
-  const target = ctx.types.target(expr, fn);
+  const target = ctx.types.mayBe(expr, 'awaitable') ? ctx.types.target(expr, fn) : undefined;
   if (!target || !isAwaitable(target.result)) return undefined;
   return { label: `${callLabel(expr)}()`, name: target.label, handled: false, declared: declarationOf(target, ctx.types.file) };
 }

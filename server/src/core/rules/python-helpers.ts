@@ -61,8 +61,8 @@ export class PyCall {
   qualifiedIf(wanted: ReadonlySet<string>): string | undefined {
     const last = this.last;
     if (!last || (!this.bare && !wanted.has(last))) return undefined;
-    if (this.path && this.path[0] !== 'self') return this.ctx.names.qualifyPath(this.path, this.fn);
-    return this.ctx.names.qualify(this.callee, this.fn);
+    // through qualifyCallee: one answer per call for every rule, declared receiver types included
+    return this.ctx.names.qualifyCallee(this.node, this.fn);
   }
 }
 

@@ -116,7 +116,7 @@ function coroutineTarget(ctx: RuleContext, call: PyCall, asyncMethodNames: Reado
   if (q && COROUTINE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: false };
   if (q && FUTURE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: true };
   // a coroutine function or method reached through declared types and imports (any file)
-  const target = ctx.types.target(call.node, fn);
+  const target = ctx.types.mayBe(call.node, 'awaitable') ? ctx.types.target(call.node, fn) : undefined;
   if (!target || !isAwaitable(target.result)) return undefined;
   return { name: target.label, label: calleeLabel(call.node), future: false, declared: declarationOf(target, ctx.types.file) };
 }
