@@ -79,7 +79,7 @@ if (withTests) {
   for (const d of ['out/test/unit', 'out/bench']) {
     targets.push({ ...common, entryPoints: { 'harness/loader': 'server/src/harness/node-loader.ts' }, outdir: d });
   }
-  for (const extra of ['bench/bench.ts', 'bench/harness.ts', 'scripts/start.ts', 'scripts/test-electron.ts', 'scripts/config-schema.ts']) {
+  for (const extra of ['bench/bench.ts', 'bench/harness.ts', 'bench/ray.ts', 'scripts/start.ts', 'scripts/test-electron.ts', 'scripts/config-schema.ts']) {
     if (existsSync(join(root, extra))) targets.push({ ...common, entryPoints: [extra], outdir: 'out/' + dirname(extra), external: ['vscode', 'playwright-core', '@vscode/test-electron'] });
   }
 }

@@ -248,6 +248,7 @@ async function main(): Promise<void> {
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
   if (process.env.BENCH_ONLY === 'recall') return benchRecall();
   if (process.env.BENCH_ONLY === 'index') return benchLargeTsWorkspace();
+  if (process.env.BENCH_ONLY === 'ray') return (require(path.join(__dirname, 'ray.js')) as { done: Promise<void> }).done;
   const dir = corpus();
   try {
     benchAwaitInLoop();
@@ -261,6 +262,8 @@ async function main(): Promise<void> {
   }
   const harnessBench = path.join(__dirname, 'harness.js');
   if (fs.existsSync(harnessBench)) await (require(harnessBench) as { done: Promise<void> }).done;
+  const rayBench = path.join(__dirname, 'ray.js');
+  if (fs.existsSync(rayBench)) await (require(rayBench) as { done: Promise<void> }).done;
 }
 
 main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -11,6 +11,7 @@ import importlib.util
 import inspect
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -140,7 +141,26 @@ def load_module(args):
     sys.modules[MODULE_NAME] = mod
     spec.loader.exec_module(mod)
     _loaded[lm.module] = mod
+    _ray_pickles_by_value(mod)
     return mod
+
+
+_USES_RAY = re.compile(r"^\s*(import ray\b|from ray\b)", re.M)
+
+
+def _ray_pickles_by_value(mod):
+    """A snippet that uses Ray sends its own functions to Ray's workers, which cannot import it
+    under MODULE_NAME: have Ray's pickler send the module's code by value. Only for a file that
+    imports ray (anywhere: Pool users import it inside functions), so other runs never load Ray."""
+    try:
+        with open(mod.__file__, encoding="utf-8") as f:
+            uses_ray = bool(_USES_RAY.search(f.read()))
+    except (OSError, UnicodeDecodeError):
+        return
+    if uses_ray and importlib.util.find_spec("ray") is not None:
+        import ray.cloudpickle
+
+        ray.cloudpickle.register_pickle_by_value(mod)
 
 
 def takes_argument(fn):

@@ -5,12 +5,12 @@
  *   page, a Good block raises nothing;
  * - each hover example of server/src/hover/kb runs inside the context in
  *   test/fixtures/examples/hover (the names it uses, defined by local stand-ins: a local HTTP
- *   server instead of the network, small functions instead of the user's own), except the Ray and
- *   xoscar ones, listed below, which need the project's Python environment (issue 13); and none
- *   of its lines raises a finding of the analyser (a hover must not show what the diagnostics
- *   call a bug), except the known analyser gaps listed below.
+ *   server instead of the network, small functions instead of the user's own); the Ray and xoscar
+ *   ones, listed below, with the project's Python environment (.venv), the Ray ones on a cluster;
+ *   and none of its lines raises a finding of the analyser (a hover must not show what the
+ *   diagnostics call a bug), except the known analyser gaps listed below.
  */
-import { test, before, describe } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +19,8 @@ import { analyzeText } from '../../server/src/core/engine';
 import { RULES } from '../../server/src/core/rules';
 import { KB_FILES, type KbEntry } from '../../server/src/hover/kb';
 import { runProgram, python3, scratchDir, stripTypes, describeRun, type ProgramResult } from './example-runner';
+import { projectPython } from './python-env';
+import { RAY_TEST_ENV, startCluster, stopCluster, type Cluster } from './ray-cluster';
 
 const REPO = path.resolve(__dirname, '../../..');
 const RULE_DOCS = path.join(REPO, 'docs/rules');
@@ -75,6 +77,7 @@ const BAD_RUNS: Record<string, RunExpectation> = {
   'unawaited-coroutine Bad python 1': { stdout: /^0 \[\]$/m, stderr: /coroutine 'Producer\.flush' was never awaited/ },
   'misused-async-callback Bad ts 1': { stdout: /name: 'bob'/ },
   // the children re-run the module and fail; the pool would replace them forever
+  'ray-remote-call Bad python 1': { exit: 'fail', stderr: /TypeError: Remote functions cannot be called directly/ },
   'missing-main-guard Bad python 1': { spawn: true, until: /An attempt has been made to start a new process before the\s+current process has finished its bootstrapping phase/ },
 };
 const GOOD_RUNS: Record<string, RunExpectation> = {
@@ -87,16 +90,30 @@ const GOOD_RUNS: Record<string, RunExpectation> = {
 /** Under spawn: the start method is chosen before the example's module runs as __main__. */
 const SPAWN_WRAPPER = 'import multiprocessing, runpy, sys\nmultiprocessing.set_start_method("spawn")\nrunpy.run_path(sys.argv[1], run_name="__main__")\n';
 
+/** Ray and xoscar examples run with the project's Python (.venv); the Ray ones on one cluster for this file. */
+let rayCluster: Promise<Cluster> | undefined;
+after(async () => {
+  const c = await rayCluster?.catch(() => undefined);
+  if (c) await stopCluster(c);
+});
+
+async function pythonFor(code: string): Promise<{ python: string; env?: NodeJS.ProcessEnv }> {
+  if (!/^\s*(import|from) (ray|xoscar)\b/m.test(code)) return { python: python3() };
+  if (!/^\s*(import|from) ray\b/m.test(code)) return { python: projectPython() };
+  return { python: projectPython(), env: { ...RAY_TEST_ENV, RAY_ADDRESS: (await (rayCluster ??= startCluster())).address } };
+}
+
 async function runBlock(lang: 'python' | 'ts' | 'js' | 'cjs', code: string, opts: { spawn?: true; until?: RegExp; files?: Record<string, string> } = {}): Promise<ProgramResult> {
   const dir = scratchDir('example', { ...STAND_INS, ...opts.files });
   try {
     if (lang === 'python') {
       fs.writeFileSync(path.join(dir, 'example.py'), code);
+      const { python, env } = await pythonFor(code);
       if (opts.spawn) {
         fs.writeFileSync(path.join(dir, 'wrapper.py'), SPAWN_WRAPPER);
-        return await runProgram(python3(), ['wrapper.py', 'example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
+        return await runProgram(python, ['wrapper.py', 'example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000, env });
       }
-      return await runProgram(python3(), ['example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000 });
+      return await runProgram(python, ['example.py'], { cwd: dir, until: opts.until, timeoutMs: 30_000, env });
     }
     const file = lang === 'cjs' ? 'example.cjs' : 'example.mjs';
     fs.writeFileSync(path.join(dir, file), lang === 'ts' ? stripTypes(code) : code);
@@ -122,7 +139,7 @@ describe('rule pages: every Bad/Good block runs and the analyser agrees with it'
 
   for (const b of blocks) {
     const key = `${b.rule} ${b.section} ${b.lang} ${b.n}`;
-    test(key, async (t) => {
+    test(key, async () => {
       const result = analyzeText(GRAMMAR[b.lang], b.code);
       assert.deepEqual(result.failures, [], 'no rule may throw');
       const found = result.findings.map((f) => `${f.range.start.line + 1}: ${f.rule}`);
@@ -134,11 +151,6 @@ describe('rule pages: every Bad/Good block runs and the analyser agrees with it'
         assert.deepEqual(found, [], 'a Good block raises nothing');
       }
 
-      if (RUNS_NEED_PROJECT_PYTHON.has(b.rule)) {
-        // the analyser's side is checked above; running needs ray from the project's environment
-        t.diagnostic(NEEDS_PROJECT_PYTHON_WHY);
-        return;
-      }
       const expect: RunExpectation = (b.section === 'Bad' ? BAD_RUNS[key] : GOOD_RUNS[key]) ?? {};
       const run = await runBlock(b.lang, b.code, { spawn: expect.spawn, until: expect.until });
       const why = describeRun(run);
@@ -157,16 +169,13 @@ describe('rule pages: every Bad/Good block runs and the analyser agrees with it'
 // ---------------------------------------------------------------------------------------------
 // Hover examples
 
-/** Ray and xoscar are not installed on this machine; issue 13 brings the project's Python environment. */
+/** Run with the project's Python environment (.venv, scripts/setup-python.sh), which has ray and xoscar. */
 const NEEDS_PROJECT_PYTHON = [
   'ray.init', 'ray.shutdown', 'ray.remote', 'ray.remote_function.RemoteFunction.remote', 'ray.get', 'ray.put', 'ray.wait', 'ray.kill',
-  'ray.get_actor', 'ray.ObjectRef',
+  'ray.get_actor', 'ray.ObjectRef', 'ray.util.multiprocessing.Pool',
   'xoscar.Actor', 'xoscar.StatelessActor', 'xoscar.create_actor', 'xoscar.ActorRef', 'xoscar.ActorRef.send', 'xoscar.Actor.__post_create__',
   'xoscar.Actor.__pre_destroy__', 'xoscar.destroy_actor', 'xoscar.create_actor_pool',
 ];
-/** Rule pages whose blocks are fragments of a Ray program: checked by the analyser, not run here. */
-const RUNS_NEED_PROJECT_PYTHON = new Set(['ray-get-in-loop', 'ray-remote-call']);
-const NEEDS_PROJECT_PYTHON_WHY = "needs the project's Python environment with ray and xoscar (issue 13)";
 
 /** Examples of APIs newer than the oldest Node the extension supports (package.json engines: >=20). */
 const NEEDS_NODE: Record<string, number> = { 'Promise.withResolvers': 22 };
@@ -186,6 +195,8 @@ const TOPIC_CONTEXT: Record<string, string> = {
   'worker_threads': 'worker_threads.mjs',
   'child_process': 'child_process.mjs',
   'cluster, shared memory, Atomics, AbortController, events, fs': 'node-misc.mjs',
+  'ray': 'ray.py',
+  'xoscar': 'xoscar.py',
 };
 
 /**
@@ -263,16 +274,11 @@ describe('hover examples: every one runs', { concurrency: 4 }, () => {
     const ids = new Set(ALL_ENTRIES.map((e) => e.entry.id));
     for (const id of [...NEEDS_PROJECT_PYTHON, ...Object.keys(NEEDS_NODE), ...Object.keys(AFTER), ...Object.keys(KNOWN_ANALYSER_GAPS)]) assert.ok(ids.has(id), `${id} is listed here but has no entry`);
     const unlisted = ALL_ENTRIES.filter(({ entry, file }) => /^(ray|xoscar)$/.test(file.topic) && !NEEDS_PROJECT_PYTHON.includes(entry.id)).map((e) => e.entry.id);
-    assert.deepEqual(unlisted, [], 'a Ray or xoscar example neither runs nor is listed');
-    const ran = ALL_ENTRIES.length - NEEDS_PROJECT_PYTHON.length;
-    assert.ok(ran >= 130, `only ${ran} examples run`);
+    assert.deepEqual(unlisted, [], 'a Ray or xoscar example not listed to run with the project Python');
+    assert.ok(ALL_ENTRIES.length >= 130, `only ${ALL_ENTRIES.length} examples run`);
   });
 
   for (const { entry, file } of ALL_ENTRIES) {
-    if (NEEDS_PROJECT_PYTHON.includes(entry.id)) {
-      test(`${entry.id}`, { skip: NEEDS_PROJECT_PYTHON_WHY }, () => {});
-      continue;
-    }
     const needs = NEEDS_NODE[entry.id];
     test(entry.id, { skip: needs && NODE_MAJOR < needs ? `needs Node ${needs}+ (this is Node ${process.versions.node})` : false }, async () => {
       const rel = contextFile(entry, file.topic);
@@ -290,8 +296,9 @@ describe('hover examples: every one runs', { concurrency: 4 }, () => {
         const main = `example${ext}`;
         fs.writeFileSync(path.join(dir, main), program);
         const env = { PATH: `${path.join(HOVER_CONTEXTS, 'bin')}${path.delimiter}${process.env.PATH}` };
+        const project = NEEDS_PROJECT_PYTHON.includes(entry.id) ? await pythonFor(program) : undefined;
         const run = ext === '.py'
-          ? await runProgram(python3(), [main], { cwd: dir, env, timeoutMs: 30_000 })
+          ? await runProgram(project?.python ?? python3(), [main], { cwd: dir, env: { ...project?.env, ...env }, timeoutMs: 30_000 })
           : await runProgram(process.execPath, [main], { cwd: dir, env, timeoutMs: 30_000 });
         const why = `${describeRun(run)}\n--- program (${rel})\n${program}`;
         assert.ok(!run.timedOut, `did not finish in time\n${why}`);

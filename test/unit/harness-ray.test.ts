@@ -7,9 +7,8 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runSnippet, sessionMembers, type RunOptions } from '../../server/src/harness/orchestrator';
@@ -18,13 +17,12 @@ import { verdict } from '../../server/src/harness/verdict';
 import type { HarnessName, HarnessRun, RunResult, TaskRecord } from '../../server/src/harness/types';
 import { describe, fn, runOne, waitFor } from './harness-support';
 import { projectPython } from './python-env';
+import { RAY_TEST_ENV as ENV, startCluster, stopCluster, type Cluster } from './ray-cluster';
 
 const DIR = path.resolve(__dirname, '../../../test/fixtures/harness/python');
 const FILE = path.join(DIR, 'ray_work.py');
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const linux = process.platform === 'linux';
-/** The test cluster and its drivers, on this machine only: no token auth, no usage report. */
-const ENV: NodeJS.ProcessEnv = { ...process.env, RAY_AUTH_MODE: 'disabled', RAY_USAGE_STATS_ENABLED: '0', RAY_ADDRESS: '' };
 
 function stat(pid: number | string): string[] | undefined {
   try {
@@ -60,6 +58,12 @@ function runnerOf(func: string): number | undefined {
   return undefined;
 }
 
+/** The session of a live process: the run's whole tree lives in it (Ray workers too, in groups of their own). */
+function sessionOf(pid: number): number | undefined {
+  const f = stat(pid);
+  return f ? Number(f[4]) : undefined;
+}
+
 /** A Ray worker executing one of the harness's tasks (Ray names its process after the task). */
 const isTaskWorker = (p: { comm: string }) => p.comm === 'ray::_ray_task';
 
@@ -74,8 +78,14 @@ function rayTemps(): Set<string> {
 test('ray, local cluster: worker pid and node id per task, start-up apart from wall time, Ray timeline in the trace, nothing left', { skip: !linux && 'reads /proc' }, async () => {
   const tempsBefore = rayTemps();
   let runner: number | undefined;
+  let session: number | undefined;
+  let during: string[] = [];
   const run = await runOne(FILE, fn('square'), 'ray', opts(), (p) => {
-    if (p.kind === 'task-start') runner ??= runnerOf('square');
+    if (p.kind === 'task-start' && runner === undefined) {
+      runner = runnerOf('square');
+      session = runner === undefined ? undefined : sessionOf(runner);
+      during = processes().filter((q) => q.session === session).map((q) => q.comm);
+    }
   });
   assert.ok(run.ok, describe(run));
   assert.deepEqual(run.tasks.map((t) => t.value), ['0', '1', '4', '9']);
@@ -88,8 +98,9 @@ test('ray, local cluster: worker pid and node id per task, start-up apart from w
   assert.ok(run.ray && run.ray.address === null && run.ray.clusterNodes === 1, JSON.stringify(run.ray));
   assert.ok(run.ray.startupMs > 0);
   assert.match(run.stdout, /^square 0$/m, "a task's print reaches the run's stdout");
-  assert.ok(runner !== undefined, 'saw the runner');
-  assert.deepEqual(sessionMembers(runner!), [], 'the cluster the harness started (GCS, raylet, workers) is gone');
+  assert.ok(runner !== undefined && session !== undefined, 'saw the runner');
+  assert.ok(during.includes('raylet') && during.includes('gcs_server'), `the run's session held the cluster: ${during.join(', ')}`);
+  assert.deepEqual(sessionMembers(session!), [], 'the cluster the harness started (GCS, raylet, workers) is gone');
   assert.deepEqual([...rayTemps()].filter((d) => !tempsBefore.has(d)), [], "the cluster's temp dir is removed");
   const trace = toTrace({ version: 1, file: FILE, language: 'python', snippet: { kind: 'function', name: 'square', startLine: 1, endLine: 1 }, tasks: 4, runs: [run] });
   const executes = trace.traceEvents.filter((e) => e.cat === 'ray,task:execute');
@@ -101,17 +112,22 @@ test('ray, local cluster: worker pid and node id per task, start-up apart from w
 
 test('ray, local cluster: cancelling mid-run kills the cluster the harness started', { skip: !linux && 'reads /proc' }, async () => {
   const abort = new AbortController();
-  let runner: number | undefined;
+  let session: number | undefined;
   const done = runSnippet({ file: FILE, target: fn('sleep_long'), harness: 'ray', tasks: 2, ...opts() }, undefined, abort.signal);
   // Cancel once a Ray worker runs one of the tasks: the cluster is fully up then.
-  await waitFor('a Ray worker running a task', () => {
-    runner ??= runnerOf('sleep_long');
-    return runner !== undefined && processes().some((p) => p.session === runner && isTaskWorker(p)) ? true : undefined;
+  const seen = await waitFor('a Ray worker running a task', () => {
+    if (session === undefined) {
+      const runner = runnerOf('sleep_long');
+      session = runner === undefined ? undefined : sessionOf(runner);
+    }
+    const inRun = session === undefined ? [] : processes().filter((p) => p.session === session);
+    return inRun.some(isTaskWorker) ? inRun.map((p) => p.comm) : undefined;
   }, 90_000);
+  assert.ok(seen.includes('raylet') && seen.includes('gcs_server'), `the run's session holds the cluster: ${seen.join(', ')}`);
   abort.abort();
   const result = await done;
   assert.ok(result.runs[0].cancelled && !result.runs[0].ok);
-  assert.deepEqual(sessionMembers(runner!), [], 'no raylet, GCS or worker outlives the cancel');
+  assert.deepEqual(sessionMembers(session!), [], 'no raylet, GCS or worker outlives the cancel');
 });
 
 test('ray without ray importable: the harness fails and says how to enable it', async () => {
@@ -134,53 +150,12 @@ test('ray runs Python only', async () => {
 
 // ---- one shared cluster, given by address ----
 
-interface Cluster { address: string; proc: ChildProcess; session: number; temp: string }
 let cluster: Promise<Cluster> | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** `ray start --head --block` in its own session; its ports chosen free so that it cannot meet a local cluster's. */
-function sharedCluster(): Promise<Cluster> {
-  cluster ??= (async () => {
-    const [port, agent] = [await freePort(), await freePort()];
-    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-raytest-'));
-    const ray = path.join(path.dirname(projectPython()), 'ray');
-    const proc = spawn(ray, ['start', '--head', '--block', `--port=${port}`, '--num-cpus=2', '--include-dashboard=false',
-      `--dashboard-agent-listen-port=${agent}`, `--temp-dir=${temp}`, '--disable-usage-stats'], { env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    const ready = new Promise<void>((resolve, reject) => {
-      const onData = (c: Buffer) => {
-        log += c.toString();
-        if (log.includes('Ray runtime started')) resolve();
-      };
-      proc.stdout!.on('data', onData);
-      proc.stderr!.on('data', onData);
-      proc.once('exit', (code) => reject(new Error(`ray start exited with ${code}: ${log.slice(-2000)}`)));
-    });
-    await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error(`ray start not ready after 120 s: ${log.slice(-2000)}`)), 120_000).unref())]);
-    return { address: `127.0.0.1:${port}`, proc, session: proc.pid!, temp };
-  })();
-  return cluster;
-}
+const sharedCluster = () => (cluster ??= startCluster());
 
 after(async () => {
-  if (!cluster) return;
-  const c = await cluster.catch(() => undefined);
-  if (!c) return;
-  for (const pid of sessionMembers(c.session)) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ }
-  }
-  await waitFor('the shared cluster to stop', () => (sessionMembers(c.session).length === 0 ? true : undefined), 10_000);
-  fs.rmSync(c.temp, { recursive: true, force: true });
+  const c = await cluster?.catch(() => undefined);
+  if (c) await stopCluster(c);
 });
 
 const alive = (c: Cluster) => processes().some((p) => p.session === c.session && p.comm === 'raylet');
@@ -210,24 +185,23 @@ test('ray by address: a raising task fails alone, its stack names the file and l
 test('ray by address: a timeout stops our job only; the cluster keeps running and our task workers go', { skip: !linux && 'reads /proc' }, async () => {
   const c = await sharedCluster();
   const before = Date.now();
-  const run = await runOne(FILE, fn('sleep_long'), 'ray', opts({ rayAddress: c.address, timeoutSeconds: 15 }));
+  const run = await runOne(FILE, fn('sleep_long'), 'ray', opts({ rayAddress: c.address, timeoutSeconds: 10 }));
   assert.ok(run.timedOut && !run.ok, describe(run));
   assert.ok(Date.now() - before < 60_000);
   assert.ok(alive(c), 'the cluster given by address still runs');
   await waitFor("the job's workers to end", () => (processes().some((p) => p.session === c.session && isTaskWorker(p)) ? undefined : true), 30_000);
 });
 
-test('concurrency-lens run --harness all adds ray after the four; compare stays four', async () => {
+test('concurrency-lens run --ray-address names the cluster; compare stays the four local harnesses', async () => {
   const c = await sharedCluster();
-  const env = { ...ENV, CONCURRENCY_LENS_PYTHON: projectPython(), RAY_ADDRESS: c.address };
-  const all = spawnSync(process.execPath, [CLI, 'run', 'ray_work.py', '--function', 'square', '--harness', 'all', '--tasks', '2', '--json'], { cwd: DIR, env, encoding: 'utf8', timeout: 180_000 });
-  assert.equal(all.status, 0, all.stdout.slice(-2000) + all.stderr.slice(-2000));
-  const result = JSON.parse(all.stdout) as RunResult;
-  assert.deepEqual(result.runs.map((r) => r.harness), ['serial', 'thread', 'process', 'coroutine', 'ray']);
-  assert.equal(result.runs[4].ray?.address, c.address, 'RAY_ADDRESS is the cluster when no setting names one');
-  const table = spawnSync(process.execPath, [CLI, 'run', 'ray_work.py', '--function', 'square', '--harness', 'compare', '--tasks', '1'], { cwd: DIR, env, encoding: 'utf8' });
+  const env = { ...ENV, CONCURRENCY_LENS_PYTHON: projectPython() };
+  const ray = spawnSync(process.execPath, [CLI, 'run', 'ray_work.py', '--function', 'square', '--harness', 'ray', '--tasks', '2', '--ray-address', c.address], { cwd: DIR, env, encoding: 'utf8', timeout: 180_000 });
+  assert.equal(ray.status, 0, ray.stdout.slice(-2000) + ray.stderr.slice(-2000));
+  assert.match(ray.stdout, /^ray\s.*\s2\/2\s/m);
+  assert.match(ray.stdout, new RegExp(`connected to ${c.address.replace(/\./g, '\\.')} in .* \\(not in the wall time\\); tasks ran on 1 of 1 node`));
+  const table = spawnSync(process.execPath, [CLI, 'run', 'ray_work.py', '--function', 'square', '--harness', 'compare', '--tasks', '1', '--json'], { cwd: DIR, env, encoding: 'utf8' });
   assert.equal(table.status, 0, table.stderr);
-  assert.doesNotMatch(table.stdout, /^ray\s/m);
+  assert.deepEqual((JSON.parse(table.stdout) as RunResult).runs.map((r) => r.harness), ['serial', 'thread', 'process', 'coroutine']);
 });
 
 // ---- the verdict's words on Ray, from made-up runs ----
@@ -242,8 +216,10 @@ const made4 = (runs: HarnessRun[]): RunResult => ({ version: 1, file: 'x', langu
 
 test("verdict: tiny tasks lose to the process pool by Ray's per-task overhead; long ones keep up; several nodes are named", () => {
   const info = (clusterNodes: number) => ({ startupMs: 4000, address: null, clusterNodes, timeline: [] });
-  const tiny = verdict(made4([made('serial', 10), made('process', 60), made('ray', 260, { tasks: [0, 1, 2, 3].map((i) => task(i, 'a')), ray: info(1) })])).join(' ');
-  assert.match(tiny, /Ray took 260 ms against 60 ms for the process pool \(about 50 ms more per task\)/);
+  const tiny = verdict(made4([made('serial', 10), made('process', 90), made('ray', 40, { tasks: [0, 1, 2, 3].map((i) => task(i, 'a')), ray: info(1) })])).join(' ');
+  assert.match(tiny, /shorter than Ray's per-task overhead: Ray took 40 ms \(about 10 ms per task\) against 10 ms for plain calls/);
+  const short = verdict(made4([made('serial', 400), made('process', 150), made('ray', 350, { tasks: [0, 1, 2, 3].map((i) => task(i, 'a')), ray: info(1) })])).join(' ');
+  assert.match(short, /Ray took 350 ms against 150 ms for the process pool \(about 50 ms more per task\)/);
   assert.match(tiny, /Starting the local Ray cluster took 4000 ms, not counted/);
   const long = verdict(made4([made('serial', 4000), made('process', 2100), made('ray', 2000, { tasks: [0, 1, 2, 3].map((i) => task(i, i % 2 ? 'a' : 'b')), ray: info(2) })])).join(' ');
   assert.match(long, /Ray kept up with the process pool/);

@@ -65,20 +65,26 @@ function localVerdict(result: RunResult): string[] {
 }
 
 /**
- * Ray against the process pool (the local harness it replaces), from their wall times in this
- * run: Ray's scheduling, serialisation and object store cost each task a few milliseconds that
- * the pool does not pay, so short tasks lose and long ones keep up; and where the tasks ran.
+ * Ray against plain calls and the process pool (the local harness it replaces), from their wall
+ * times in this run: Ray's scheduling, serialisation and object store cost each task a few
+ * milliseconds, so tiny tasks lose even to serial calls, and long ones keep up with the pool;
+ * and where the tasks ran. (The pool's wall time includes starting its workers; Ray's excludes
+ * starting the cluster, which the last line reports.)
  */
 function rayVerdict(result: RunResult): string[] {
   const ray = result.runs.find((r) => r.harness === 'ray' && r.ok);
   if (!ray?.ray) return [];
   const lines: string[] = [];
   const proc = result.runs.find((r) => r.harness === 'process' && r.ok);
+  const serial = result.runs.find((r) => r.harness === 'serial' && r.ok);
   const fmt = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-  if (proc && proc.wallMs > 0) {
+  const n = Math.max(1, ray.tasks.length);
+  if (serial && ray.wallMs > serial.wallMs * NONE) {
+    lines.push(`Each task is shorter than Ray's per-task overhead: Ray took ${fmt(ray.wallMs)} (about ${fmt(ray.wallMs / n)} per task) against ${fmt(serial.wallMs)} for plain calls one after another. Scheduling, serialisation and the object store cost a few milliseconds per task; Ray pays off for tasks of tens of milliseconds and more, and when one machine is not enough.`);
+  } else if (proc && proc.wallMs > 0) {
     const ratio = ray.wallMs / proc.wallMs;
     if (ratio >= NONE) {
-      const perTask = (ray.wallMs - proc.wallMs) / Math.max(1, ray.tasks.length);
+      const perTask = (ray.wallMs - proc.wallMs) / n;
       lines.push(`Ray took ${fmt(ray.wallMs)} against ${fmt(proc.wallMs)} for the process pool (about ${fmt(perTask)} more per task): each Ray task pays for scheduling, serialisation and the object store, which tasks this short do not earn back. Ray pays off for tasks of tens of milliseconds and more, and when one machine is not enough.`);
     } else {
       lines.push(`Ray kept up with the process pool (${fmt(ray.wallMs)} against ${fmt(proc.wallMs)}): the tasks are long enough to hide Ray's per-task overhead, and on a cluster the same code gets the CPUs of every node.`);
