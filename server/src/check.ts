@@ -136,7 +136,7 @@ export function checkFile(file: string, settings: AnalysisSettings): FileResult 
     return { file, findings: [], lines: 0, problem: 'not valid UTF-8; skipped' };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.length === 0 ? 0 : text.split('\n').length;
+  const lines = text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length;
   try {
     const result = analyzeText(grammar, text, settings);
     const failed = result.failures.map((f) => f.rule);

@@ -2,7 +2,7 @@
  * The analysis core: text in, findings out. Pure: no vscode, no LSP, no file system.
  * The LSP server, the CLI and the tests are adapters over `analyzeText` / `analyzeTree`.
  */
-import { parse, familyOf, checkNesting, ParseTimeout, BudgetExceeded, type Grammar, type Tree, type Node } from './parser';
+import { parse, familyOf, checkNesting, lspText, ParseTimeout, BudgetExceeded, type Grammar, type Tree, type Node } from './parser';
 import { buildIndex, type FileIndex, type FnInfo } from './fileindex';
 import { Names } from './names';
 import { RULES } from './rules';
@@ -35,7 +35,7 @@ export interface Analysis {
  * text, the index reads some facts from it rather than from the tree (see describeFunction).
  */
 export function prepare(grammar: Grammar, tree: Tree, text?: string): Analysis {
-  const index = buildIndex(grammar, tree, text);
+  const index = buildIndex(grammar, tree, text === undefined ? undefined : lspText(text));
   return { index, names: new Names(index) };
 }
 
@@ -74,6 +74,7 @@ export function analyzeTree(
   started = performance.now(),
 ): AnalysisResult {
   const family = familyOf(grammar);
+  text = lspText(text); // what the tree was parsed from: rules that read lines read them as its rows
   const { index, names } = prepared ?? prepare(grammar, tree, text);
   const suppressions = findSuppressions(text, family);
   const ignore = new Set(settings.ignore);

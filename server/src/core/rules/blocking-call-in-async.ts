@@ -62,5 +62,6 @@ function awaitableFix(ctx: RuleContext, call: Node, fn: FnInfo, name: string): F
   return {
     title: `Use ${code(`await ${moduleName}.${twin.member}()`)}`,
     edits: [{ range: ctx.range(call), newText: wrap ? `(${replacement})` : replacement }],
+    safe: true,
   };
 }

@@ -65,7 +65,7 @@ export const unawaitedCoroutine: Rule = {
         node: call.node,
         name: target.name,
         message: what + fix + '.',
-        fixes: inAsync(call) ? [{ title: 'Add `await`', edits: [{ range: { start, end: start }, newText: 'await ' }] }] : undefined,
+        fixes: inAsync(call) ? [{ title: 'Add `await`', edits: [{ range: { start, end: start }, newText: 'await ' }], safe: true }] : undefined,
       });
     }
   },
