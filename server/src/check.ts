@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import ignore, { type Ignore } from 'ignore';
 import { initParsers, grammarForPath } from './core/parser';
-import { analyzeText } from './core/engine';
+import { analyzeText, MAX_FILE_BYTES } from './core/engine';
 import type { AnalysisSettings, Finding } from './core/types';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__']);
@@ -26,6 +26,10 @@ export interface CheckResult {
   findings: FileFinding[];
   problems: FileProblem[];
   files: number;
+  /** files whose analysis ran (not skipped, not unreadable) */
+  analysed: number;
+  /** paths given that do not exist */
+  missing: string[];
   lines: number;
   ms: number;
 }
@@ -64,10 +68,15 @@ export function findConfig(dir: string): string | undefined {
   }
 }
 
-/** Walks paths as given; folders are searched, honouring the .gitignore files that apply. */
-export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[] } {
+/**
+ * Walks paths as given; folders are searched, honouring the .gitignore files that apply.
+ * A symbolic link to a file is checked as the file; one that leads nowhere (or in a loop) is a
+ * problem; links to folders are not followed (as git does not).
+ */
+export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[]; missing: string[] } {
   const files: string[] = [];
   const problems: FileProblem[] = [];
+  const missing: string[] = [];
   const visit = (p: string, ignores: Ignores) => {
     let stat: fs.Stats;
     try {
@@ -99,9 +108,15 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
       });
       if (excluded) continue;
       if (e.isDirectory() || e.isFile()) visit(child, scoped);
+      else if (e.isSymbolicLink() && grammarForPath(child)) visit(child, scoped);
     }
   };
   for (const p of paths) {
+    if (!fs.existsSync(p) && !isLink(p)) {
+      missing.push(p);
+      problems.push({ file: p, problem: 'cannot read: ENOENT (no such file or folder)' });
+      continue;
+    }
     const given = fs.existsSync(p) && fs.statSync(p).isFile();
     if (given && !grammarForPath(p)) {
       problems.push({ file: p, problem: 'not a Python, TypeScript or JavaScript file' });
@@ -109,7 +124,76 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
     }
     visit(p, inheritedIgnores(p));
   }
-  return { files, problems };
+  return { files, problems, missing };
+}
+
+function isLink(p: string): boolean {
+  return fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+}
+
+/** PEP 263: a coding declaration on line 1 or 2 (line 2 only after a comment or blank line 1). */
+const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/**
+ * The text of a file as its language reads it: a BOM (UTF-8, UTF-16 LE/BE) decides, then for
+ * Python a PEP 263 coding line; otherwise UTF-8. A string is a problem to report.
+ */
+export function decodeSource(bytes: Buffer, python: boolean): { text: string } | { problem: string } {
+  const decode = (encoding: string, from: number): { text: string } | { problem: string } => {
+    let decoder: TextDecoder;
+    try {
+      decoder = new TextDecoder(encoding, { fatal: true });
+    } catch {
+      return { problem: `unknown encoding '${encoding}'; skipped` };
+    }
+    try {
+      return { text: decoder.decode(bytes.subarray(from)) };
+    } catch {
+      return { problem: `not valid ${encoding.toUpperCase()}; skipped` };
+    }
+  };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decode('utf-8', 3);
+  // FF FE / FE FF are a UTF-16 BOM only when what follows is UTF-16; else the file is judged as UTF-8.
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) {
+    const wide = decode(utf16, 2);
+    if ('text' in wide) return wide;
+  }
+  if (python && !utf16) {
+    const head = bytes.subarray(0, 400).toString('latin1').split(/\r\n|\r|\n/, 2);
+    const declared = CODING.exec(head[0]) ?? (/^[ \t\f]*(#.*)?$/.test(head[0]) && head[1] !== undefined ? CODING.exec(head[1]) : null);
+    if (declared) return decode(whatwgLabel(declared[1]), 0);
+  }
+  return decode('utf-8', 0);
+}
+
+/** Python's spelling of an encoding (latin-1, iso8859_15, utf_8_sig) as the WHATWG label TextDecoder knows. */
+function whatwgLabel(python: string): string {
+  const name = python.toLowerCase().replace(/_/g, '-');
+  const alias: Record<string, string> = {
+    'latin-1': 'latin1', latin: 'latin1', l1: 'latin1', cp819: 'latin1', '8859': 'latin1',
+    'utf-8-sig': 'utf-8', u8: 'utf-8', utf: 'utf-8',
+  };
+  return alias[name] ?? name.replace(/^iso8859-?/, 'iso-8859-');
+}
+
+/** Reads a file whole unless it is over the size cap, which is checked first (never a 1 GB read). */
+function readCapped(file: string): { bytes: Buffer } | { problem: string } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    return { problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return { problem: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; skipped` };
+    return { bytes: fs.readFileSync(fd) };
+  } catch (err) {
+    return { problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export interface FileResult {
@@ -117,33 +201,27 @@ export interface FileResult {
   findings: Finding[];
   lines: number;
   problem?: string;
+  /** false when the file was not analysed at all (unreadable, undecodable, too large, skipped) */
+  analysed: boolean;
 }
 
 /** Analyses one file; decoding and size problems come back as a problem, never a throw. */
 export function checkFile(file: string, settings: AnalysisSettings): FileResult {
   const grammar = grammarForPath(file);
-  if (!grammar) return { file, findings: [], lines: 0, problem: 'unknown file type' };
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    return { file, findings: [], lines: 0, problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { file, findings: [], lines: 0, problem: 'not valid UTF-8; skipped' };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!grammar) return { file, findings: [], lines: 0, problem: 'unknown file type', analysed: false };
+  const read = readCapped(file);
+  if ('problem' in read) return { file, findings: [], lines: 0, problem: read.problem, analysed: false };
+  const decoded = decodeSource(read.bytes, grammar === 'python');
+  if ('problem' in decoded) return { file, findings: [], lines: 0, problem: decoded.problem, analysed: false };
+  const text = decoded.text;
   const lines = text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length;
   try {
     const result = analyzeText(grammar, text, settings);
     const failed = result.failures.map((f) => f.rule);
     const problem = result.skipped ? `skipped: ${result.skipped}` : failed.length ? `rules failed: ${failed.join(', ')}` : undefined;
-    return { file, findings: result.findings, lines, problem };
+    return { file, findings: result.findings, lines, problem, analysed: !result.skipped };
   } catch (err) {
-    return { file, findings: [], lines, problem: `analysis failed: ${err instanceof Error ? err.message : String(err)}` };
+    return { file, findings: [], lines, problem: `analysis failed: ${err instanceof Error ? err.message : String(err)}`, analysed: false };
   }
 }
 
@@ -151,7 +229,7 @@ const WORKER_THRESHOLD = 64;
 
 export async function check(paths: string[], settings: AnalysisSettings, workerScript?: string): Promise<CheckResult> {
   const started = performance.now();
-  const { files, problems } = collectFiles(paths);
+  const { files, problems, missing } = collectFiles(paths);
   let results: FileResult[];
   const workers = Math.min(os.availableParallelism?.() ?? os.cpus().length, 8);
   if (workerScript && files.length >= WORKER_THRESHOLD && workers > 1) {
@@ -162,12 +240,14 @@ export async function check(paths: string[], settings: AnalysisSettings, workerS
   }
   const findings: FileFinding[] = [];
   let lines = 0;
+  let analysed = 0;
   for (const r of results) {
     lines += r.lines;
+    if (r.analysed) analysed++;
     if (r.problem) problems.push({ file: r.file, problem: r.problem });
     for (const f of r.findings) findings.push({ ...f, file: r.file });
   }
-  return { findings, problems, files: files.length, lines, ms: performance.now() - started };
+  return { findings, problems, files: files.length, analysed, missing, ms: performance.now() - started, lines };
 }
 
 /** Messages between check() and its worker threads. */

@@ -512,7 +512,8 @@ async function runHarness(
  */
 export async function runSnippet(opts: RunOptions, onProgress: (p: RunProgress) => void = () => {}, signal?: AbortSignal): Promise<RunResult> {
   const tasks = Math.max(1, Math.floor(opts.tasks ?? DEFAULT_TASKS));
-  const timeoutMs = Math.max(0.1, opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  // Node's timers take at most 2^31 - 1 ms: past that one fires at once.
+  const timeoutMs = Math.min(2 ** 31 - 1, Math.max(0.1, opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000);
   const prep = await prepare(opts, tasks);
   const harnesses = opts.harness === 'compare' ? HARNESSES : [opts.harness];
   const result: RunResult = { version: 1, file: prep.file, language: prep.language, snippet: prep.snippet, tasks, runs: [] };
