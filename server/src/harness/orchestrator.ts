@@ -172,12 +172,12 @@ function killTree(child: ChildProcess): void {
 }
 
 /**
- * Ends a run. A contained run is asked to stop (SIGTERM + lifeline EOF) so that contain.py,
- * not killed, can clear what escaped the group; the group is killed outright if it lingers.
+ * Ends a run. A contained run is asked to stop with SIGTERM so that contain.py, not killed, can
+ * clear what escaped the group; the group is killed outright if it lingers. The lifeline stays
+ * open until the wrapper has exited: its EOF tells the wrapper that this process is gone.
  */
 function stopRun(run: Started): void {
   if (!run.contained || run.child.pid === undefined) return killTree(run.child);
-  run.lifeline.destroy();
   try {
     process.kill(run.child.pid, 'SIGTERM');
   } catch (err) {
