@@ -4,6 +4,7 @@
  *    lines per second; and the bare tree-sitter parse of the same files, the floor.
  *  - whole-file analysis vs bare parse, per file, as a ratio.
  *  - the server: didChange -> diagnostics on a 5,000-line file, p50 and p95 over 100 edits.
+ *  - hostile inputs (issue 11): how long the analysis takes before its budget skips them.
  * Harness overheads are printed by bench/harness.ts when it exists.
  */
 import * as fs from 'node:fs';
@@ -15,7 +16,7 @@ import {
   DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, ShutdownRequest, ExitNotification,
 } from 'vscode-languageserver-protocol/node';
 import { initParsers, parse, type Grammar } from '../server/src/core/parser';
-import { analyzeTree, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
+import { analyzeTree, analyzeText, DEFAULT_ANALYSIS_SETTINGS } from '../server/src/core/engine';
 import { pythonModule, tsModule } from './corpus';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -131,6 +132,21 @@ async function benchServer(): Promise<void> {
   conn.dispose();
 }
 
+/** Inputs that once stalled the server (17.7 s, 22 s): the time to a result or a skip, and why. */
+function benchHostile(): void {
+  const cases: [string, Grammar, string][] = [
+    ['100 KB of `(`, Python', 'python', '('.repeat(100_000)],
+    ['100 KB of `(`, TypeScript', 'typescript', '('.repeat(100_000)],
+    ['2,500 chained .then(x => x)', 'typescript', 'async function f() { await p' + '.then(x => x)'.repeat(2500) + '; }\n'],
+    ['400 chained .then(x => x)', 'typescript', 'async function f() { await p' + '.then(x => x)'.repeat(400) + '; }\n'],
+  ];
+  for (const [name, g, text] of cases) {
+    const started = performance.now();
+    const r = analyzeText(g, text);
+    console.log(`hostile: ${name}: ${fmt(performance.now() - started)} ms (${r.skipped ? `skipped: ${r.skipped}` : `${r.findings.length} findings`})`);
+  }
+}
+
 async function main(): Promise<void> {
   await initParsers();
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
@@ -139,6 +155,7 @@ async function main(): Promise<void> {
     benchCheck(dir);
     benchParseVsAnalysis(dir);
     await benchServer();
+    benchHostile();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
