@@ -363,10 +363,12 @@ async function runHarness(
     PYTHONUNBUFFERED: '1', // output streams while the run goes
     PYTHONIOENCODING: 'utf-8:backslashreplace',
     PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ left in the user's folder
-    CONCURRENCY_LENS_LIFELINE: '4', // the runner watches fd 4 (see stopRun); it removes this from its env
   };
-  const started = performance.now();
   const python = containerPython(prep.language, interp);
+  // Uncontained, the runner itself watches fd 4 (it removes this from its env); contain.py
+  // watches it otherwise, and the runner's own watch (a worker thread in Node) would be waste.
+  if (!python) env.CONCURRENCY_LENS_LIFELINE = '4';
+  const started = performance.now();
   const command = [interp.command, runner, JSON.stringify(args)];
   const [file, ...argv] = python ? [python, path.join(harnessDir(), 'contain.py'), String(process.pid), prep.tempDir ?? '', ...command] : command;
   const child = spawn(file, argv, {
