@@ -9,6 +9,7 @@
  *    multi-file workspaces (bench/recall.ts). BENCH_ONLY=recall runs this section alone; BENCH_ONLY=index the project index's.
  *  - await-in-loop on a corpus of awaiting loops of every shape it excludes: findings with each
  *    exclusion off (before) and on (after).
+ *  - hostile inputs (issue 11): how long the analysis takes before its budget skips them.
  * Harness overheads are printed by bench/harness.ts when it exists.
  */
 import * as fs from 'node:fs';
@@ -243,6 +244,21 @@ function benchAwaitInLoop(): void {
   awaitInLoopOptions.disabled = new Set();
 }
 
+/** Inputs that once stalled the server (17.7 s, 22 s): the time to a result or a skip, and why. */
+function benchHostile(): void {
+  const cases: [string, Grammar, string][] = [
+    ['100 KB of `(`, Python', 'python', '('.repeat(100_000)],
+    ['100 KB of `(`, TypeScript', 'typescript', '('.repeat(100_000)],
+    ['2,500 chained .then(x => x)', 'typescript', 'async function f() { await p' + '.then(x => x)'.repeat(2500) + '; }\n'],
+    ['400 chained .then(x => x)', 'typescript', 'async function f() { await p' + '.then(x => x)'.repeat(400) + '; }\n'],
+  ];
+  for (const [name, g, text] of cases) {
+    const started = performance.now();
+    const r = analyzeText(g, text);
+    console.log(`hostile: ${name}: ${fmt(performance.now() - started)} ms (${r.skipped ? `skipped: ${r.skipped}` : `${r.findings.length} findings`})`);
+  }
+}
+
 async function main(): Promise<void> {
   await initParsers();
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
@@ -257,6 +273,7 @@ async function main(): Promise<void> {
     await benchServer();
     await benchLargeTsWorkspace();
     await benchRecall();
+    benchHostile();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

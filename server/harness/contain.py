@@ -13,6 +13,7 @@ run's temp folder, which the orchestrator can no longer do.
 Standard library only; exits with the runner's status (or dies of the runner's signal).
 """
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -100,26 +101,45 @@ def kill_all():
             pass
 
 
+def lifeline_closed():
+    """EOF on the lifeline now: the orchestrator is gone (or going: its files close first, so the
+    run may end through its broken pipes before the watch thread has seen the EOF)."""
+    try:
+        readable, _, _ = select.select([LIFELINE_FD], [], [], 0)
+        return bool(readable) and os.read(LIFELINE_FD, 512) == b""
+    except OSError:
+        return False
+
+
 def main(argv):
     parent, temp_dir, cmd = int(argv[1]), argv[2], argv[3:]
 
     armed = [True]  # once the runner's status is in, a late stop request must not break the cleanup
+    # The orchestrator stops a run with SIGTERM and keeps its end of the lifeline open until the
+    # wrapper has exited; the parent-death signal or EOF on the lifeline means it is gone.
+    parent_gone = [False]
 
     def on_stop(signum, frame):
         if armed[0]:
+            armed[0] = False  # a second request (SIGTERM and the lifeline's EOF) must not cut the cleanup short
             raise Stop()
 
+    def on_parent_death(signum, frame):
+        parent_gone[0] = True
+        on_stop(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    signal.signal(signal.SIGUSR1, on_parent_death)
     try:
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
-        _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        # Its own signal: the parent's death is told apart from the orchestrator's SIGTERM (it
+        # comes when the parent's thread exits, before that process is reaped or its files closed).
+        _prctl(PR_SET_PDEATHSIG, signal.SIGUSR1)
     except (ImportError, OSError, AttributeError) as e:
         # Not Linux, or no ctypes: the orchestrator's process-group kill is all there is.
         sys.stderr.write("concurrency-lens: no subreaper (%s); escaped processes may outlive the run\n" % e)
         os.execvp(cmd[0], cmd)
-    signal.signal(signal.SIGTERM, on_stop)
-    signal.signal(signal.SIGINT, on_stop)
-    if os.getppid() != parent:  # the orchestrator died before the prctl took effect
-        os.kill(os.getpid(), signal.SIGTERM)
 
     def watch_lifeline():
         try:
@@ -127,10 +147,14 @@ def main(argv):
                 pass
         except OSError:
             pass
+        parent_gone[0] = True
         os.kill(os.getpid(), signal.SIGTERM)
 
     status = None
     try:
+        if os.getppid() != parent:  # the orchestrator died before the prctl took effect
+            parent_gone[0] = True
+            raise Stop()
         runner = subprocess.Popen(cmd, pass_fds=(3, LIFELINE_FD), stdin=subprocess.DEVNULL)
         if os.path.exists("/proc/self/fd/%d" % LIFELINE_FD):
             threading.Thread(target=watch_lifeline, daemon=True).start()
@@ -142,7 +166,7 @@ def main(argv):
     except Stop:
         armed[0] = False
     kill_all()
-    if os.getppid() != parent and temp_dir:
+    if (parent_gone[0] or os.getppid() != parent or lifeline_closed()) and temp_dir:
         shutil.rmtree(temp_dir, ignore_errors=True)
     if status is None:
         return 1

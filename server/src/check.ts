@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import ignore, { type Ignore } from 'ignore';
 import { initParsers, grammarForPath, parse, familyOf, ParseTimeout, type Grammar, type Tree } from './core/parser';
-import { analyzeTree, prepare, sizeCap, summaryKey } from './core/engine';
+import { analyzeTree, prepare, summaryKey, MAX_FILE_BYTES } from './core/engine';
 import { summarize, type ModuleSummary } from './core/project/summary';
 import { ProjectIndex, emptyLayout, type ProjectLayout } from './core/project/project';
 import { scanLayout, isLayoutFile } from './project-layout';
@@ -33,6 +33,10 @@ export interface CheckResult {
   findings: FileFinding[];
   problems: FileProblem[];
   files: number;
+  /** files whose analysis ran (not skipped, not unreadable) */
+  analysed: number;
+  /** paths given that do not exist */
+  missing: string[];
   lines: number;
   ms: number;
 }
@@ -71,12 +75,17 @@ export function findConfig(dir: string): string | undefined {
   }
 }
 
-/** Walks paths as given; folders are searched, honouring the .gitignore files that apply. */
-export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[]; configs: string[] } {
+/**
+ * Walks paths as given; folders are searched, honouring the .gitignore files that apply.
+ * A symbolic link to a file is checked as the file; one that leads nowhere (or in a loop) is a
+ * problem; links to folders are not followed (as git does not).
+ */
+export function collectFiles(paths: string[]): { files: string[]; problems: FileProblem[]; configs: string[]; missing: string[] } {
   const files: string[] = [];
   const problems: FileProblem[] = [];
   /** tsconfig/jsconfig/package.json files met on the way, for the project layout */
   const configs: string[] = [];
+  const missing: string[] = [];
   const visit = (p: string, ignores: Ignores) => {
     let stat: fs.Stats;
     try {
@@ -109,9 +118,15 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
       });
       if (excluded) continue;
       if (e.isDirectory() || e.isFile()) visit(child, scoped);
+      else if (e.isSymbolicLink() && grammarForPath(child)) visit(child, scoped);
     }
   };
   for (const p of paths) {
+    if (!fs.existsSync(p) && !isLink(p)) {
+      missing.push(p);
+      problems.push({ file: p, problem: 'cannot read: ENOENT (no such file or folder)' });
+      continue;
+    }
     const given = fs.existsSync(p) && fs.statSync(p).isFile();
     if (given && !grammarForPath(p)) {
       problems.push({ file: p, problem: 'not a Python, TypeScript or JavaScript file' });
@@ -119,7 +134,76 @@ export function collectFiles(paths: string[]): { files: string[]; problems: File
     }
     visit(p, inheritedIgnores(p));
   }
-  return { files, problems, configs };
+  return { files, problems, configs, missing };
+}
+
+function isLink(p: string): boolean {
+  return fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+}
+
+/** PEP 263: a coding declaration on line 1 or 2 (line 2 only after a comment or blank line 1). */
+const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+/**
+ * The text of a file as its language reads it: a BOM (UTF-8, UTF-16 LE/BE) decides, then for
+ * Python a PEP 263 coding line; otherwise UTF-8. A string is a problem to report.
+ */
+export function decodeSource(bytes: Buffer, python: boolean): { text: string } | { problem: string } {
+  const decode = (encoding: string, from: number): { text: string } | { problem: string } => {
+    let decoder: TextDecoder;
+    try {
+      decoder = new TextDecoder(encoding, { fatal: true });
+    } catch {
+      return { problem: `unknown encoding '${encoding}'; skipped` };
+    }
+    try {
+      return { text: decoder.decode(bytes.subarray(from)) };
+    } catch {
+      return { problem: `not valid ${encoding.toUpperCase()}; skipped` };
+    }
+  };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decode('utf-8', 3);
+  // FF FE / FE FF are a UTF-16 BOM only when what follows is UTF-16; else the file is judged as UTF-8.
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (utf16) {
+    const wide = decode(utf16, 2);
+    if ('text' in wide) return wide;
+  }
+  if (python && !utf16) {
+    const head = bytes.subarray(0, 400).toString('latin1').split(/\r\n|\r|\n/, 2);
+    const declared = CODING.exec(head[0]) ?? (/^[ \t\f]*(#.*)?$/.test(head[0]) && head[1] !== undefined ? CODING.exec(head[1]) : null);
+    if (declared) return decode(whatwgLabel(declared[1]), 0);
+  }
+  return decode('utf-8', 0);
+}
+
+/** Python's spelling of an encoding (latin-1, iso8859_15, utf_8_sig) as the WHATWG label TextDecoder knows. */
+function whatwgLabel(python: string): string {
+  const name = python.toLowerCase().replace(/_/g, '-');
+  const alias: Record<string, string> = {
+    'latin-1': 'latin1', latin: 'latin1', l1: 'latin1', cp819: 'latin1', '8859': 'latin1',
+    'utf-8-sig': 'utf-8', u8: 'utf-8', utf: 'utf-8',
+  };
+  return alias[name] ?? name.replace(/^iso8859-?/, 'iso-8859-');
+}
+
+/** Reads a file whole unless it is over the size cap, which is checked first (never a 1 GB read). */
+function readCapped(file: string): { bytes: Buffer } | { problem: string } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    return { problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return { problem: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; skipped` };
+    return { bytes: fs.readFileSync(fd) };
+  } catch (err) {
+    return { problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export interface FileResult {
@@ -127,6 +211,8 @@ export interface FileResult {
   findings: Finding[];
   lines: number;
   problem?: string;
+  /** false when the file was not analysed at all (unreadable, undecodable, too large, skipped) */
+  analysed: boolean;
 }
 
 /** A file read, parsed and summarised (pass 1), waiting for its analysis against the whole project (pass 2). */
@@ -142,28 +228,18 @@ interface Parsed {
 /** Reads, decodes, parses and summarises one file; decoding, size and parse problems come back as a result, never a throw. */
 function parseFile(file: string): Parsed | FileResult {
   const grammar = grammarForPath(file);
-  if (!grammar) return { file, findings: [], lines: 0, problem: 'unknown file type' };
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    return { file, findings: [], lines: 0, problem: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { file, findings: [], lines: 0, problem: 'not valid UTF-8; skipped' };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.length === 0 ? 0 : text.split('\n').length;
-  const tooLarge = sizeCap(text);
-  if (tooLarge) return { file, findings: [], lines, problem: `skipped: ${tooLarge}` };
+  if (!grammar) return { file, findings: [], lines: 0, problem: 'unknown file type', analysed: false };
+  const read = readCapped(file);
+  if ('problem' in read) return { file, findings: [], lines: 0, problem: read.problem, analysed: false };
+  const decoded = decodeSource(read.bytes, grammar === 'python');
+  if ('problem' in decoded) return { file, findings: [], lines: 0, problem: decoded.problem, analysed: false };
+  const text = decoded.text;
+  const lines = text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length;
   try {
     const tree = parse(grammar, text);
     return { file, grammar, text, tree, lines, summary: summarize(familyOf(grammar), tree) };
   } catch (err) {
-    return { file, findings: [], lines, problem: err instanceof ParseTimeout ? `skipped: ${err.message}` : `analysis failed: ${err instanceof Error ? err.message : String(err)}` };
+    return { file, findings: [], lines, problem: err instanceof ParseTimeout ? `skipped: ${err.message}` : `analysis failed: ${err instanceof Error ? err.message : String(err)}`, analysed: false };
   }
 }
 
@@ -174,9 +250,9 @@ function analyzeParsed(p: Parsed, given: CheckSettings, project: ProjectIndex): 
     const result = analyzeTree(p.grammar, p.text, p.tree, settings, prepare(p.grammar, p.tree, p.text, { file, project, summary: p.summary }));
     const failed = result.failures.map((f) => f.rule);
     const problem = result.skipped ? `skipped: ${result.skipped}` : failed.length ? `rules failed: ${failed.join(', ')}` : undefined;
-    return { file, findings: result.findings, lines, problem };
+    return { file, findings: result.findings, lines, problem, analysed: !result.skipped };
   } catch (err) {
-    return { file, findings: [], lines, problem: `analysis failed: ${err instanceof Error ? err.message : String(err)}` };
+    return { file, findings: [], lines, problem: `analysis failed: ${err instanceof Error ? err.message : String(err)}`, analysed: false };
   } finally {
     p.tree.delete();
   }
@@ -220,7 +296,7 @@ function isolated(p: Parsed): ProjectIndex {
 export async function check(paths: string[], settings: CheckSettings, workerScript?: string, options: CheckOptions = {}): Promise<CheckResult> {
   const alone = options.project === false;
   const started = performance.now();
-  const { files, problems, configs } = collectFiles(paths);
+  const { files, problems, configs, missing } = collectFiles(paths);
   const roots = paths.map((p) => (fs.existsSync(p) && fs.statSync(p).isFile() ? path.dirname(path.resolve(p)) : path.resolve(p)));
   const layout = scanLayout(roots, configs);
   let results: FileResult[];
@@ -237,12 +313,14 @@ export async function check(paths: string[], settings: CheckSettings, workerScri
   }
   const findings: FileFinding[] = [];
   let lines = 0;
+  let analysed = 0;
   for (const r of results) {
     lines += r.lines;
+    if (r.analysed) analysed++;
     if (r.problem) problems.push({ file: r.file, problem: r.problem });
     for (const f of r.findings) findings.push({ ...f, file: r.file });
   }
-  return { findings, problems, files: files.length, lines, ms: performance.now() - started };
+  return { findings, problems, files: files.length, analysed, missing, ms: performance.now() - started, lines };
 }
 
 /**

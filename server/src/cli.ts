@@ -13,6 +13,7 @@ import { SEVERITIES, type Severity } from './core/types';
 import { RULES } from './core/rules';
 import { runCommand } from './harness/run-command';
 import { toSarif, toGithub } from './formats';
+import { printable } from './printable';
 
 export class UsageError extends Error {}
 
@@ -34,7 +35,8 @@ const CHECK_USAGE = `usage: concurrency-lens check [PATH...] [--format text|json
 Checks Python, TypeScript and JavaScript files for concurrency bugs. PATH defaults to '.'.
 Imports, classes and declared types are followed across the files checked; --no-project analyses
 each file alone. --format sarif writes SARIF 2.1.0 (code scanning); --format github prints workflow annotations.
-Exit code: 0 when nothing at warning or above was found, 1 when something was, 2 on a usage error.`;
+Exit code: 0 when nothing at warning or above was found, 1 when something was, 2 on a usage error,
+a path that does not exist, or nothing that could be analysed.`;
 
 function takeValue(args: string[], i: number, flag: string): string {
   const v = args[i + 1];
@@ -110,11 +112,16 @@ async function runCheck(args: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
     for (const f of result.findings) {
-      process.stdout.write(`${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule} ${f.message}\n`);
+      process.stdout.write(printable(`${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule} ${f.message}`) + '\n');
     }
-    for (const p of result.problems) process.stderr.write(`${p.file}: ${p.problem}\n`);
+    for (const p of result.problems) process.stderr.write(printable(`${p.file}: ${p.problem}`) + '\n');
     const n = result.findings.length;
     process.stderr.write(`${n} finding${n === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'} (${result.lines} lines, ${Math.round(result.ms)} ms)\n`);
+  }
+  // A CI step that checked nothing must not pass: a mistyped path, an empty or unreadable tree.
+  if (result.missing.length > 0 || result.analysed === 0) {
+    if (format === 'text') process.stderr.write(`concurrency-lens: ${result.missing.length > 0 ? `no such path: ${printable(result.missing.join(', '))}` : 'nothing could be analysed'}\n`);
+    return 2;
   }
   return serious ? 1 : 0;
 }

@@ -26,28 +26,40 @@ export class OpenDocument {
   get version(): number { return this.doc.version; }
   get text(): string { return this.doc.getText(); }
 
-  /** Applies LSP content changes, telling the old tree about each edit. */
+  /**
+   * Applies LSP content changes, telling the old tree about each edit. A range may come
+   * end-first (it is ordered here as TextDocument orders it); positions are those of the text
+   * tree-sitter parses (lspText), whose rows are LSP lines and whose columns count to the offset.
+   */
   applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
-      if ('range' in change && this.tree) {
-        const startIndex = this.doc.offsetAt(change.range.start);
-        const oldEndIndex = this.doc.offsetAt(change.range.end);
-        const start = this.doc.positionAt(startIndex);
-        const oldEnd = this.doc.positionAt(oldEndIndex);
-        const lines = change.text.split('\n');
-        const newEnd = lines.length === 1
-          ? { row: start.line, column: start.character + change.text.length }
-          : { row: start.line + lines.length - 1, column: lines[lines.length - 1].length };
-        this.tree.edit({
-          startIndex, oldEndIndex, newEndIndex: startIndex + change.text.length,
-          startPosition: { row: start.line, column: start.character },
-          oldEndPosition: { row: oldEnd.line, column: oldEnd.character },
-          newEndPosition: newEnd,
-        });
-      } else {
+      if (!('range' in change)) {
+        this.doc = TextDocument.update(this.doc, [change], version);
         this.dropTree();
+        continue;
       }
+      // TextDocument.update changes the document in place: read the old text's offsets first.
+      const old = this.doc.getText();
+      let start = this.doc.offsetAt(change.range.start);
+      let oldEnd = this.doc.offsetAt(change.range.end);
+      if (oldEnd < start) [start, oldEnd] = [oldEnd, start];
+      const newEnd = start + change.text.length;
+      // A `\r` just before the edit is a lone one (a `\n` to the tree) or half of a `\r\n`
+      // depending on what follows it, which the edit may change: it belongs to the edit.
+      const afterCr = old.charCodeAt(start - 1) === 13;
+      const treeStart = afterCr ? start - 1 : start;
+      const startPosition = treePoint(this.doc, treeStart);
+      const oldEndPosition = treePoint(this.doc, oldEnd);
       this.doc = TextDocument.update(this.doc, [change], version);
+      // An edit that makes or breaks a `\r\n` across its border (a `\n` typed after a lone `\r`)
+      // changes a line break TextDocument's incremental line table does not see: rebuild it.
+      if (afterCr || (old.charCodeAt(oldEnd) === 10 && change.text.endsWith('\r'))) {
+        this.doc = TextDocument.create(this.doc.uri, this.doc.languageId, version, this.doc.getText());
+      }
+      this.tree?.edit({
+        startIndex: treeStart, oldEndIndex: oldEnd, newEndIndex: newEnd,
+        startPosition, oldEndPosition, newEndPosition: treePoint(this.doc, newEnd),
+      });
     }
     this.treeStale = true;
     this.prepared = null;
@@ -97,4 +109,11 @@ export class OpenDocument {
   dispose(): void {
     this.dropTree();
   }
+}
+
+/** The tree-sitter point of an offset: its LSP line, and the offset's distance from that line's start. */
+function treePoint(doc: TextDocument, offset: number): { row: number; column: number } {
+  // positionAt puts an offset between `\r` and `\n` before the `\r`; tree-sitter sees one more column.
+  const line = doc.positionAt(offset).line;
+  return { row: line, column: offset - doc.offsetAt({ line, character: 0 }) };
 }

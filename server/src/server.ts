@@ -4,12 +4,12 @@
  */
 import {
   createConnection, ProposedFeatures, TextDocumentSyncKind, DiagnosticSeverity, CodeActionKind,
-  CodeLensRefreshRequest, type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover, type CodeLens,
+  CodeLensRefreshRequest, ShowMessageNotification, MessageType, type Diagnostic, type InitializeResult, type CodeAction, type Connection, type Hover, type CodeLens,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { initParsers, grammarForLanguageId, grammarForPath, ParseTimeout, BudgetExceeded } from './core/parser';
+import { initParsers, grammarForLanguageId, grammarForPath, grammarProblem, ParseTimeout, BudgetExceeded, type Grammar } from './core/parser';
 import { analyzeTree, sizeCap } from './core/engine';
 import { ruleById } from './core/rules';
 import type { Finding } from './core/types';
@@ -61,6 +61,22 @@ export function startServer(connection: Connection): void {
   let workDoneProgress = false;
   /** Workspace folders as file paths, deepest first: the `overrides` globs are relative to the one holding a file. */
   let folders: string[] = [];
+  /** Grammars whose failure to load the user has been told about (once each). */
+  const toldMissing = new Set<Grammar>();
+  /** Why a document's language cannot be analysed (its grammar failed to load), said once. */
+  const missingGrammar = (doc: OpenDocument): string | undefined => {
+    const problem = grammarProblem(doc.grammar);
+    if (problem && !toldMissing.has(doc.grammar)) {
+      toldMissing.add(doc.grammar);
+      connection.console.error(`${problem}; ${doc.grammar} files get no diagnostics, hovers or lenses`);
+      // A notification, not a request: nothing waits on the user to dismiss it.
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: `Concurrency Lens: ${problem}. ${doc.grammar} files are not analysed; reinstalling the extension should restore it.`,
+      });
+    }
+    return problem;
+  };
 
   const log = (msg: string) => connection.console.log(`[concurrency-lens] ${msg}`);
 
@@ -74,13 +90,12 @@ export function startServer(connection: Connection): void {
     workDoneProgress = params.capabilities.window?.workDoneProgress === true;
     roots = [...folders];
     parsersReady = initParsers();
-    parsersReady.catch((err) => connection.console.error(`tree-sitter failed to load: ${String(err)}`));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
       },
       serverInfo: { name: 'concurrency-lens' },
     };
@@ -189,6 +204,8 @@ export function startServer(connection: Connection): void {
     let skipped: string | undefined;
     let failedRules: string[] = [];
     try {
+      const missing = missingGrammar(doc);
+      if (missing) throw new SkipFile(missing);
       const text = doc.text;
       // Too large for every keystroke: say so rather than freeze the server.
       const tooLarge = sizeCap(text);
@@ -270,8 +287,8 @@ export function startServer(connection: Connection): void {
     const parts: string[] = [];
     let range: Hover['range'];
     const doc = docs.get(uri);
-    if (doc && !sizeCap(doc.text)) {
-      await parsersReady;
+    if (doc) await parsersReady;
+    if (doc && !sizeCap(doc.text) && !grammarProblem(doc.grammar)) {
       const settings = await settingsFor(uri);
       if (settings.hover.enabled) {
         try {
@@ -303,6 +320,7 @@ export function startServer(connection: Connection): void {
     const doc = docs.get(params.textDocument.uri);
     if (!doc || sizeCap(doc.text)) return [];
     await parsersReady;
+    if (grammarProblem(doc.grammar)) return [];
     const settings = await settingsFor(doc.uri);
     let runnables;
     try {
@@ -323,24 +341,59 @@ export function startServer(connection: Connection): void {
     return shown.flatMap((r) => runLenses(doc.uri, r.kind, r.name, r.startLine, r.endLine, settings.run.tasks, ray));
   });
 
+  /** Per findings list (one per analysed version): the most lines a finding spans, for range lookups. */
+  const spans = new WeakMap<Finding[], number>();
+
+  /**
+   * The findings that touch lines [from, to], in time linear in how many do: findings are
+   * sorted by start line, and none spans more lines than the widest one.
+   */
+  function findingsOnLines(findings: Finding[], from: number, to: number): Finding[] {
+    let span = spans.get(findings);
+    if (span === undefined) {
+      span = 0;
+      for (const f of findings) span = Math.max(span, f.range.end.line - f.range.start.line);
+      spans.set(findings, span);
+    }
+    let lo = 0;
+    let hi = findings.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (findings[mid].range.start.line < from - span) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Finding[] = [];
+    for (let i = lo; i < findings.length && findings[i].range.start.line <= to; i++) {
+      if (findings[i].range.end.line >= from) out.push(findings[i]);
+    }
+    return out;
+  }
+
   connection.onCodeAction((params): CodeAction[] => {
     const doc = docs.get(params.textDocument.uri);
     if (!doc) return [];
     // Fixes computed for an older version would land at stale positions: offer none until the
     // current version is analysed, and tie each edit to the version it was computed for.
-    const findings = currentFindings(doc.uri).filter(
-      (f) => f.range.start.line <= params.range.end.line && f.range.end.line >= params.range.start.line,
-    );
+    const all = currentFindings(doc.uri);
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
     const actions: CodeAction[] = [];
-    for (const f of findings) {
-      const diagnostic = toDiagnostic(f, doc.uri);
-      for (const fix of f.fixes ?? []) {
-        actions.push({
-          title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true,
-          edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: fix.edits }] },
-        });
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const f of findingsOnLines(all, params.range.start.line, params.range.end.line)) {
+        const diagnostic = toDiagnostic(f, doc.uri);
+        for (const fix of f.fixes ?? []) {
+          actions.push({
+            title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true,
+            edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: fix.edits }] },
+          });
+        }
+        actions.push(suppressAction(doc, f, diagnostic));
       }
-      actions.push(suppressAction(doc, f, diagnostic));
+    }
+    // Asked for by name only (editor.codeActionsOnSave, the Source Action menu): never in the light bulb.
+    if (only && wants(CodeActionKind.SourceFixAll)) {
+      const fixAll = fixAllAction(doc, all);
+      if (fixAll) actions.push(fixAll);
     }
     return actions;
   });
@@ -422,16 +475,42 @@ function toDiagnostic(f: Finding, uri: string): Diagnostic {
 
 function suppressAction(doc: OpenDocument, f: Finding, diagnostic: Diagnostic): CodeAction {
   const line = f.range.start.line;
-  const lineText = doc.text.split('\n')[line] ?? '';
-  const indent = /^\s*/.exec(lineText)?.[0] ?? '';
+  // The line with its own ending, whichever it is (`\n`, `\r\n` or `\r`), read without splitting the document.
+  const lineText = doc.doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  const eol = /\r\n$|\r$|\n$/.exec(lineText)?.[0] ?? '\n';
+  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
   const comment = doc.grammar === 'python'
-    ? `${indent}# concurrency-lens: ignore[${f.rule}]\n`
-    : `${indent}// concurrency-lens-ignore-next-line ${f.rule}\n`;
+    ? `${indent}# concurrency-lens: ignore[${f.rule}]${eol}`
+    : `${indent}// concurrency-lens-ignore-next-line ${f.rule}${eol}`;
   return {
     title: `Suppress ${f.rule} on this line`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: comment }] }] },
+  };
+}
+
+/**
+ * Every safe fix of the document in one edit (source.fixAll): a fix is safe when the rule marks
+ * it so, and it is the only one offered. Edits that would overlap an earlier one are left out:
+ * the next save (or analysis) offers them again.
+ */
+function fixAllAction(doc: OpenDocument, findings: Finding[]): CodeAction | undefined {
+  const edits = findings
+    .flatMap((f) => (f.fixes?.length === 1 && f.fixes[0].safe ? f.fixes[0].edits : []))
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const kept: typeof edits = [];
+  for (const e of edits) {
+    const prev = kept[kept.length - 1];
+    const after = !prev || e.range.start.line > prev.range.end.line
+      || (e.range.start.line === prev.range.end.line && e.range.start.character > prev.range.end.character);
+    if (after) kept.push(e);
+  }
+  if (kept.length === 0) return undefined;
+  return {
+    title: `Fix all safe concurrency-lens problems (${kept.length})`,
+    kind: CodeActionKind.SourceFixAll,
+    edit: { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: kept }] },
   };
 }
 

@@ -95,7 +95,7 @@ function cmdline(pid: number): string[] {
 
 test('a CLI killed with SIGKILL leaves no runner, no escapee and no temp folder', { skip: !linux && 'reads /proc' }, async () => {
   const pids = pidFile();
-  // Lines 54-56: the body of escape_then_spin, run as a selection from a temp module.
+  // The body of escape_then_spin, run as a selection: from a module in a temp folder.
   const lines = fs.readFileSync(PY, 'utf8').split('\n');
   const first = lines.indexOf('def escape_then_spin(i=0):') + 2;
   const cli = spawn(process.execPath, [CLI, 'run', PY, '--lines', `${first}-${first + 2}`, '--harness', 'serial', '--tasks', '1', '--timeout', '600'], {

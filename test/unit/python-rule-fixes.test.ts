@@ -16,6 +16,7 @@ test('unawaited-coroutine offers "await" in async code only', () => {
   assert.deepEqual(inAsync.fixes, [{
     title: 'Add `await`',
     edits: [{ range: { start: { line: 3, character: 4 }, end: { line: 3, character: 4 } }, newText: 'await ' }],
+    safe: true,
   }]);
   assert.equal(inSync.fixes, undefined);
 });

@@ -2,7 +2,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initParsers, parse, ParseTimeout, limits, type Grammar } from '../../server/src/core/parser';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initParsers, parse, ParseTimeout, limits, grammarForPath, type Grammar } from '../../server/src/core/parser';
 import { findRunnables } from '../../server/src/harness/runnables';
 import { analyzeText, MAX_FILE_BYTES } from '../../server/src/core/engine';
 
@@ -90,4 +92,81 @@ test('2,500+ chained .then(x => x) reach the rules without a stack overflow (the
   } finally {
     Object.assign(limits, saved);
   }
+});
+
+/** Every rule fixture of the project: real code, with the constructs the rules look for. */
+function realFiles(): [Grammar, string][] {
+  const root = path.resolve(__dirname, '../../../test/fixtures/rules');
+  const out: [Grammar, string][] = [];
+  for (const rule of fs.readdirSync(root)) {
+    for (const f of fs.readdirSync(path.join(root, rule))) {
+      const g = grammarForPath(f);
+      if (g) out.push([g, fs.readFileSync(path.join(root, rule, f), 'utf8')]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Mutations of real files (a span cut, duplicated or moved, brackets and line breaks of every
+ * kind dropped in) and deep nesting of every shape (brackets, calls, chains, blocks, JSX), each
+ * analysed and searched for runnables. None may throw, and the slowest may not stall: the bound
+ * is generous for a busy 2-core machine and far below the 17 s that 100 KB of `(` once took.
+ */
+test('fuzz: mutated real files and deep nesting, with a bound on the slowest analysis', (t) => {
+  const files = realFiles();
+  assert.ok(files.length >= 20, `fixtures found: ${files.length}`);
+  let slowest = { ms: 0, what: '' };
+  const timed = (g: Grammar, text: string, what: string) => {
+    const started = performance.now();
+    mustAnalyse(g, text);
+    try {
+      findRunnables(g, text);
+    } catch (err) {
+      if (!(err instanceof Error && /query took over|nested more than|parsing took over/.test(err.message))) throw err;
+    }
+    const ms = performance.now() - started;
+    if (ms > slowest.ms) slowest = { ms, what };
+  };
+
+  const junk = fc.constantFrom('(', ')', '[', ']', '{', '}', '<', '>', ':', '\n', '\r', '\r\n', '\t', '"', "'", '`', '#', '//', '/*', 'async ', 'await ', '\u001f', '\u009e', '\u0000');
+  const mutation = fc.oneof(
+    fc.tuple(fc.constant('cut' as const), fc.nat(), fc.nat(400), fc.constant('')),
+    fc.tuple(fc.constant('dup' as const), fc.nat(), fc.nat(400), fc.constant('')),
+    fc.tuple(fc.constant('move' as const), fc.nat(), fc.nat(200), fc.constant('')),
+    fc.tuple(fc.constant('insert' as const), fc.nat(), fc.nat(50), junk),
+  );
+  const mutated = fc.tuple(fc.nat(files.length - 1), fc.array(mutation, { minLength: 1, maxLength: 8 })).map(([k, ms]) => {
+    const [g, source] = files[k];
+    let text = source;
+    for (const [kind, at, len, ins] of ms) {
+      const i = at % (text.length + 1);
+      const j = Math.min(text.length, i + len);
+      if (kind === 'cut') text = text.slice(0, i) + text.slice(j);
+      else if (kind === 'dup') text = text.slice(0, j) + text.slice(i, j) + text.slice(j);
+      else if (kind === 'move') { const span = text.slice(i, j); const rest = text.slice(0, i) + text.slice(j); const to = (at * 7) % (rest.length + 1); text = rest.slice(0, to) + span + rest.slice(to); }
+      else text = text.slice(0, i) + ins.repeat(1 + (len % 5)) + text.slice(i);
+    }
+    return [g, text] as const;
+  });
+  fc.assert(fc.property(mutated, ([g, text]) => timed(g, text, `mutated ${g} ${JSON.stringify(text.slice(0, 80))}`)), { numRuns: 1500 });
+
+  const SHAPES: Record<'python' | 'js', [string, string][]> = {
+    python: [['(', ')'], ['[', ']'], ['{', '}'], ['f(', ')'], ['x.y(', ')'], ['await (', ')'], ['lambda: (', ')']],
+    js: [['(', ')'], ['[', ']'], ['{', '}'], ['f(', ')'], ['(x => ', ')'], ['.then(x => x)', ''], ['<div>', '</div>'], ['async () => { await ', ' }'], ['`${', '}`']],
+  };
+  const deep = fc.tuple(fc.constantFrom(...GRAMMARS), fc.integer({ min: 100, max: 6000 }), fc.nat(), fc.boolean()).map(([g, depth, seed, close]) => {
+    const shapes = SHAPES[g === 'python' ? 'python' : 'js'];
+    const picked = Array.from({ length: depth }, (_, i) => shapes[(seed + i * (seed % 7 + 1)) % shapes.length]);
+    const prefix = g === 'python' ? 'import time\nasync def f():\n    x = ' : 'async function f() { const x = ';
+    return [g, prefix + picked.map((s) => s[0]).join('') + '1' + (close ? picked.reverse().map((s) => s[1]).join('') : '') + '\n'] as const;
+  });
+  fc.assert(fc.property(deep, ([g, text]) => timed(g, text, `deep ${g} ${text.length} chars`)), { numRuns: 120 });
+
+  // Python blocks nested by indentation: no brackets at all.
+  for (const depth of [100, 1000, 3000]) {
+    timed('python', Array.from({ length: depth }, (_, i) => ' '.repeat(i) + 'if x:\n').join('') + ' '.repeat(depth) + 'pass\n', `${depth} nested ifs`);
+  }
+  t.diagnostic(`slowest: ${Math.round(slowest.ms)} ms for ${slowest.what}`);
+  assert.ok(slowest.ms < 8000, `slowest: ${Math.round(slowest.ms)} ms for ${slowest.what}`);
 });

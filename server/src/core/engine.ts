@@ -2,7 +2,7 @@
  * The analysis core: text in, findings out. Pure: no vscode, no LSP, no file system.
  * The LSP server, the CLI and the tests are adapters over `analyzeText` / `analyzeTree`.
  */
-import { parse, familyOf, checkNesting, ParseTimeout, BudgetExceeded, type Grammar, type Tree, type Node } from './parser';
+import { parse, familyOf, checkNesting, lspText, ParseTimeout, BudgetExceeded, type Grammar, type Tree, type Node } from './parser';
 import { buildIndex, type FileIndex, type FnInfo } from './fileindex';
 import { Names } from './names';
 import { RULES } from './rules';
@@ -56,10 +56,10 @@ const UNTITLED: Record<Grammar, string> = {
  * classes and functions resolve like any other module's.
  */
 export function prepare(grammar: Grammar, tree: Tree, text?: string, place?: Place): Analysis {
-  const index = buildIndex(grammar, tree, text);
+  const index = buildIndex(grammar, tree, text === undefined ? undefined : lspText(text));
   const names = new Names(index);
   const summary = place?.summary ?? summarize(familyOf(grammar), tree, text === undefined || index.text === undefined ? undefined : {
-    text, calls: index.calls.map((c) => ({ start: c.start ?? c.node.startIndex, fnStart: c.fn?.startIndex ?? null })),
+    text: index.text, calls: index.calls.map((c) => ({ start: c.start ?? c.node.startIndex, fnStart: c.fn?.startIndex ?? null })),
   });
   const file = place?.file ?? UNTITLED[grammar];
   const project = place?.project ?? new ProjectIndex();
@@ -109,6 +109,7 @@ export function analyzeTree(
   started = performance.now(),
 ): AnalysisResult {
   const family = familyOf(grammar);
+  text = lspText(text); // what the tree was parsed from: rules that read lines read them as its rows
   const { index, names, types } = prepared ?? prepare(grammar, tree, text);
   const suppressions = findSuppressions(tree.rootNode, text, family);
   const ignore = new Set(settings.ignore);

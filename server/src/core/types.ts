@@ -31,6 +31,8 @@ export interface Edit {
 export interface Fix {
   title: string;
   edits: Edit[];
+  /** what the code meant, with no choice to make: applied by source.fixAll (on save) */
+  safe?: boolean;
 }
 
 export interface Finding {

@@ -174,12 +174,12 @@ function killTree(child: ChildProcess): void {
 }
 
 /**
- * Ends a run. A contained run is asked to stop (SIGTERM + lifeline EOF) so that contain.py,
- * not killed, can clear what escaped the group; the group is killed outright if it lingers.
+ * Ends a run. A contained run is asked to stop with SIGTERM so that contain.py, not killed, can
+ * clear what escaped the group; the group is killed outright if it lingers. The lifeline stays
+ * open until the wrapper has exited: its EOF tells the wrapper that this process is gone.
  */
 function stopRun(run: Started): void {
   if (!run.contained || run.child.pid === undefined) return killTree(run.child);
-  run.lifeline.destroy();
   try {
     process.kill(run.child.pid, 'SIGTERM');
   } catch (err) {
@@ -401,10 +401,12 @@ async function runHarness(
     PYTHONUNBUFFERED: '1', // output streams while the run goes
     PYTHONIOENCODING: 'utf-8:backslashreplace',
     PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ left in the user's folder
-    CONCURRENCY_LENS_LIFELINE: '4', // the runner watches fd 4 (see stopRun); it removes this from its env
   };
-  const started = performance.now();
   const python = containerPython(prep.language, interp);
+  // Uncontained, the runner itself watches fd 4 (it removes this from its env); contain.py
+  // watches it otherwise, and the runner's own watch (a worker thread in Node) would be waste.
+  if (!python) env.CONCURRENCY_LENS_LIFELINE = '4';
+  const started = performance.now();
   const command = [interp.command, runner, JSON.stringify(args)];
   const [file, ...argv] = python ? [python, path.join(harnessDir(), 'contain.py'), String(process.pid), prep.tempDir ?? '', ...command] : command;
   const child = spawn(file, argv, {
@@ -576,7 +578,8 @@ async function sessionGone(child: ChildProcess, deadlineMs: number): Promise<voi
  */
 export async function runSnippet(opts: RunOptions, onProgress: (p: RunProgress) => void = () => {}, signal?: AbortSignal): Promise<RunResult> {
   const tasks = Math.max(1, Math.floor(opts.tasks ?? DEFAULT_TASKS));
-  const timeoutMs = Math.max(0.1, opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  // Node's timers take at most 2^31 - 1 ms: past that one fires at once.
+  const timeoutMs = Math.min(2 ** 31 - 1, Math.max(0.1, opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000);
   const prep = await prepare(opts, tasks);
   const harnesses = opts.harness === 'compare' ? HARNESSES : opts.harness === 'all' ? ALL_HARNESSES : [opts.harness];
   const result: RunResult = { version: 1, file: prep.file, language: prep.language, snippet: prep.snippet, tasks, runs: [] };

@@ -3,6 +3,7 @@
  * tests can import it without starting the CLI; cli.ts passes its UsageError in.
  */
 import * as fs from 'node:fs';
+import { printable } from '../printable';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { grammarForPath, initParsers } from '../core/parser';
@@ -47,6 +48,11 @@ interface Parsed {
   json: boolean;
 }
 
+/** As the setting concurrencyLens.run.tasks allows: each task may be a process. */
+export const MAX_TASKS = 64;
+/** A day; Node's timers overflow past 24.8 days and would fire at once. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+
 function parseArgs(args: string[], usage: new (m: string) => Error): Parsed | 'help' {
   const files: string[] = [];
   const out: Partial<Parsed> = { harness: 'compare', json: false };
@@ -55,9 +61,10 @@ function parseArgs(args: string[], usage: new (m: string) => Error): Parsed | 'h
     if (v === undefined || v.startsWith('--')) throw new usage(`${flag} needs a value`);
     return v;
   };
-  const positive = (v: string, flag: string, integer: boolean) => {
+  const positive = (v: string, flag: string, integer: boolean, max = Infinity) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new usage(`${flag} takes a positive ${integer ? 'integer' : 'number'}, got '${v}'`);
+    if (n > max) throw new usage(`${flag} takes at most ${max}, got '${v}'`);
     return n;
   };
   let targets = 0;
@@ -86,8 +93,8 @@ function parseArgs(args: string[], usage: new (m: string) => Error): Parsed | 'h
         out.harness = h as Parsed['harness'];
         break;
       }
-      case '--tasks': out.tasks = positive(take(), a, true); break;
-      case '--timeout': out.timeout = positive(take(), a, false); break;
+      case '--tasks': out.tasks = positive(take(), a, true, MAX_TASKS); break;
+      case '--timeout': out.timeout = positive(take(), a, false, MAX_TIMEOUT_SECONDS); break;
       case '--ray-address': out.rayAddress = take(); break;
       default:
         if (a.startsWith('-')) throw new usage(`unknown option '${a}'`);
@@ -181,7 +188,7 @@ function runConfig(usage: new (m: string) => Error): Settings {
   if (!fs.existsSync(file)) return DEFAULT_SETTINGS;
   try {
     const { settings, problems } = normalizeSettings(JSON.parse(fs.readFileSync(file, 'utf8')));
-    for (const p of problems) process.stderr.write(`concurrency-lens: ${file}: ${p}\n`);
+    for (const p of problems) process.stderr.write(printable(`concurrency-lens: ${file}: ${p}`) + '\n');
     return settings;
   } catch (err) {
     throw new usage(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
@@ -219,7 +226,8 @@ export async function runCommand(args: string[], usage: new (m: string) => Error
   } finally {
     for (const sig of STOP_SIGNALS) process.off(sig, onSignal);
   }
-  process.stdout.write(parsed.json ? JSON.stringify(result, null, 2) + '\n' : formatTable(result));
+  // The table carries the snippet's messages and stacks: no raw control characters on the terminal.
+  process.stdout.write(parsed.json ? JSON.stringify(result, null, 2) + '\n' : printable(formatTable(result)));
   if (caught) return 128 + os.constants.signals[caught];
   return result.runs.length > 0 && result.runs.every((r) => r.ok) ? 0 : 1;
 }

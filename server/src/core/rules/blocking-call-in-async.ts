@@ -120,6 +120,7 @@ function awaitableFix(ctx: RuleContext, call: Node, fn: FnInfo, name: string): F
   return {
     title: `Use ${code(`await ${moduleName}.${twin.member}()`)}`,
     edits: [{ range: ctx.range(call), newText: wrap ? `(${replacement})` : replacement }],
+    safe: true,
   };
 }
 

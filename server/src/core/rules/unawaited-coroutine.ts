@@ -80,7 +80,7 @@ export const unawaitedCoroutine: Rule = {
         name: target.name,
         related: target.declared ? [target.declared.related] : undefined,
         message: what + (target.declared ? ` (${code(target.name)} is a coroutine function, ${target.declared.where})` : '') + fix + '.',
-        fixes: inAsync(call) ? [{ title: 'Add `await`', edits: [{ range: { start, end: start }, newText: 'await ' }] }] : undefined,
+        fixes: inAsync(call) ? [{ title: 'Add `await`', edits: [{ range: { start, end: start }, newText: 'await ' }], safe: true }] : undefined,
       });
     }
   },
