@@ -7,7 +7,7 @@ the exception the call raised); `as_completed` yields futures in the order they
 finish, not the order they were submitted. Run `serial` on `fan_out` and read the
 value: `finished` is [(1, 1), (2, 4), (0, 0)] (the finishing order) and `failed` holds
 task 3's "3 is unlucky". Run `compare` to see four pools at once (threads inside threads
-are fine): each call takes ~0.2 s, the slowest job, in every harness.
+are fine): each call takes ~0.3 s, the slowest job, in every harness.
 """
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -22,7 +22,7 @@ def slow_square(n: int, delay: float) -> int:
 
 
 def fan_out(i: int = 0) -> dict:
-    delays = [0.20, 0.05, 0.15, 0.10]  # submitted 0,1,2,3 - they finish 1,3,2,0
+    delays = [0.30, 0.10, 0.20, 0.15]  # submitted 0,1,2,3 - they finish 1,3,2,0
     finished, failed = [], []
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {pool.submit(slow_square, n, d): n for n, d in enumerate(delays)}

@@ -19,6 +19,10 @@ at the same time, so a call takes about one count (~0.15 s) plus start-up: far m
 spawn, which starts a fresh interpreter per child. `with_pool` returns the 4 counts in input
 order. `start_join_mistake` joins each process before starting the next (flagged
 `start-join-serialized` on purpose): about twice the wall time of `from_function`.
+Under the `thread` harness (fork on Linux), `exit_codes` read 1 on Python 3.11 although the
+children did their work: a child forked from a ThreadPoolExecutor thread fails in its own
+interpreter shutdown (CPython gh-88110). Forking from threads is fragile in general, one
+more reason why Python 3.14 no longer forks by default.
 """
 import multiprocessing as mp
 import os

@@ -17,6 +17,7 @@ start-up. Both print one line per consumer when it stops.
 import multiprocessing as mp
 import os
 import queue
+import sys
 import threading
 import time
 
@@ -27,7 +28,9 @@ def _thread_consumer(name: str, items: queue.Queue, done: list) -> None:
     while (item := items.get()) is not STOP:
         time.sleep(0.05)  # "process" the item; waiting releases the GIL
         done.append(item * item)
-    print(f"{name} stopped")
+    # One write per line: print() writes the text and the newline apart, so lines printed by
+    # several threads or processes at once can run together.
+    sys.stdout.write(f"{name} stopped\n")
 
 
 def threads(i: int = 0) -> dict:
@@ -50,7 +53,8 @@ def _process_consumer(items, results) -> None:
     while (item := items.get()) is not STOP:
         results.put((os.getpid(), item * item))
     results.put((os.getpid(), STOP))
-    print(f"process {os.getpid()} stopped", flush=True)
+    sys.stdout.write(f"process {os.getpid()} stopped\n")
+    sys.stdout.flush()  # a child's buffer is not flushed for it when it exits through multiprocessing
 
 
 def processes(i: int = 0) -> dict:
