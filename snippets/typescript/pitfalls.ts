@@ -71,7 +71,7 @@ export async function blockingFixed(): Promise<string> {
 
 // --- blocking-helper-in-async: the same, hidden one call deeper.
 function nodeVersionSync(): string {
-  return execFileSync(process.execPath, ['--version'], { encoding: 'utf8' }).trim();
+  return execFileSync(process.execPath, ['-e', 'process.stdout.write(process.version)'], { encoding: 'utf8' });
 }
 
 export async function helperMistake(): Promise<string> {
