@@ -84,8 +84,8 @@ export class CodeServer {
       'chat.disableAIFeatures': true,
       'git.enabled': false,
       'git.openRepositoryInParentFolders': 'never',
-      // Opening a TypeScript file showed an error toast about the host's own tsserver (issue 14):
-      // its built-in TypeScript support runs the project's TypeScript instead.
+      // The host's built-in TypeScript extension has no tsserver of its own ("Could not find
+      // bundled tsserver.js" on opening a TS file): it runs the project's TypeScript instead.
       'typescript.tsdk': path.join(ROOT, 'node_modules', 'typescript', 'lib'),
       ...opts.settings,
     }, null, 2));
