@@ -245,7 +245,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'packaged .vsix installs into code-server and shows diagnostics',
+    name: 'packaged .vsix installs into code-server, shows diagnostics and opens a shipped lesson from a writable copy',
     async run(browser) {
       const vsix = path.join(ROOT, 'concurrency-lens.vsix');
       const pack = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
@@ -268,6 +268,16 @@ const cases: Case[] = [
         await problems.getByText(/time\.sleep/).first().waitFor({ timeout: 30_000 });
         await problems.getByText(/readFileSync/).first().waitFor({ timeout: 30_000 });
         await screenshot(page, 'vsix-problems');
+        // A lesson shipped in the installed extension opens from a copy in the extension's storage.
+        await runFromPalette(page, 'Concurrency Lens: Open Lesson');
+        await page.locator('.quick-input-widget input').fill('real parallelism');
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'process_pool.py' }).first();
+        await row.waitFor({ timeout: 30_000 });
+        await row.click();
+        await page.locator('.tab[aria-label^="process_pool.py"]').first().waitFor({ timeout: 30_000 });
+        const copy = path.join(host.userDataDir, 'User', 'globalStorage', 'concurrency-lens.concurrency-lens', 'lessons', 'python', 'process_pool.py');
+        if (!fs.existsSync(copy)) throw new Error(`the lesson was not copied to ${copy}`);
+        if (fs.readFileSync(copy, 'utf8') !== fs.readFileSync(path.join(ROOT, 'snippets', 'python', 'process_pool.py'), 'utf8')) throw new Error('the copy differs from the lesson');
       }));
     },
   },
