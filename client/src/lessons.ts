@@ -28,10 +28,10 @@ async function writableCopy(context: vscode.ExtensionContext, snippets: string, 
 async function pick(lessons: Lesson[]): Promise<Lesson | undefined> {
   type Item = vscode.QuickPickItem & { lesson?: Lesson };
   const items: Item[] = [];
-  for (const l of lessons) {
-    if (items.length === 0 || lessons[lessons.indexOf(l) - 1]?.family !== l.family) items.push({ label: l.family, kind: vscode.QuickPickItemKind.Separator });
+  lessons.forEach((l, k) => {
+    if (lessons[k - 1]?.family !== l.family) items.push({ label: l.family, kind: vscode.QuickPickItemKind.Separator });
     items.push({ label: path.basename(l.rel), description: l.topic, detail: l.zh || undefined, lesson: l });
-  }
+  });
   const chosen = await vscode.window.showQuickPick(items, { title: 'Open Lesson', placeHolder: 'Type a topic: threads, GIL, TaskGroup, Promise.all, Atomics…', matchOnDescription: true, matchOnDetail: true });
   return chosen?.lesson;
 }
