@@ -129,9 +129,15 @@ function loopFree(r: RunResult, ms: number): void {
   assert.ok(co.loop.maxBlockMs < ms, `coroutine: the loop was held ${co.loop.maxBlockMs} ms at a time`);
 }
 
-/** Lines of a harness's stdout that match. */
-function printed(run: HarnessRun, re: RegExp): string[] {
-  return run.stdout.split('\n').filter((l) => re.test(l));
+/**
+ * The stdout of a run is `count` printed lines matching `line` and nothing else. Counted in the
+ * whole text: tasks on threads print at once, and one print() writes its text and its newline
+ * apart, so two lines can run together.
+ */
+function printedExactly(run: HarnessRun, line: RegExp, count: number): void {
+  const all = new RegExp(line.source, 'g');
+  assert.equal(run.stdout.match(all)?.length ?? 0, count, short(run));
+  assert.equal(run.stdout.replace(all, '').trim(), '', `nothing else printed: ${short(run)}`);
 }
 
 const same = (expected: string) => (r: RunResult) => eachValue(r, (v) => assert.equal(v, expected));
@@ -188,16 +194,13 @@ const PY: Case[] = [
   { file: 'python/generators.py', target: 'use_generator', harness: 'serial', check: (r) => eachValue(r, (v, i) => assert.equal(v, `{'first': ${3 + i}, 'rest': [${Array.from({ length: 2 + i }, (_, k) => 2 + i - k).join(', ')}], 'after_end': 'exhausted'}`)) },
   { file: 'python/generators.py', target: 'coroutine_is_a_generator', harness: 'serial', check: same("{'object': 'coroutine', 'returned': 42}") },
   { file: 'python/cells.py', target: 'cell:threads', harness: 'serial', check: (r) => {
-    for (const run of allOk(r)) assert.deepEqual(run.stdout.split('\n').filter(Boolean).map((l) => l.replace(/[\d.]+ s/, 'T s')), ['threads:   T s for 4 sums', 'threads:   T s for 4 sums'], short(run));
+    for (const run of allOk(r)) printedExactly(run, /threads: {3}[\d.]+ s for 4 sums/, 2);
   } },
   { file: 'python/cells.py', target: 'cell:processes', harness: 'serial', spawn: true, check: onlyProcessesCell },
   { file: 'python/cells.py', target: 'cell:processes', harness: 'serial', check: onlyProcessesCell },
   { file: 'python/cells.py', target: 'cell:asyncio', harness: 'compare', check: (r) => {
     for (const run of allOk(r)) {
-      const expected = run.harness === 'coroutine' ? /^asyncio: {3}skipped, asyncio\.run\(\) cannot start a loop inside a running one$/ : /^asyncio: {3}[\d.]+ s for 4 sums$/;
-      const lines = run.stdout.split('\n').filter(Boolean);
-      assert.equal(lines.length, 2, short(run));
-      for (const l of lines) assert.match(l, expected);
+      printedExactly(run, run.harness === 'coroutine' ? /asyncio: {3}skipped, asyncio\.run\(\) cannot start a loop inside a running one/ : /asyncio: {3}[\d.]+ s for 4 sums/, 2);
     }
   } },
   { file: 'python/locks.py', target: 'race', harness: 'compare', check: (r) => eachValue(r, (v) => {
@@ -212,7 +215,7 @@ const PY: Case[] = [
         assert.match(v, /'results': \[0, 1, 4, 9, 16, 25, 36, 49\]/);
         assert.match(v, /'consumers': 2, 'producer_is_consumer': False/);
       });
-      for (const run of r.runs) assert.equal(printed(run, /^process \d+ stopped$/).length, 4, short(run));
+      for (const run of r.runs) printedExactly(run, /process \d+ stopped/, 4);
     } },
     { file: 'python/pitfalls.py', target: 'fixed_tour', harness: method === 'fork' ? 'compare' : 'serial', spawn: method === 'spawn', check: (r) => eachValue(r, (v) => {
       for (const part of ["'settings': 'settings'", "'awaited': 1", "'nested': 3", "'together': [0, 1, 2, 3, 4]", "'pool': [0, 1, 4, 9]", "'crunch': [2666646666700000, 2666646666700000]"]) assert.ok(v.includes(part), `${part} in ${v}`);
@@ -223,7 +226,10 @@ const PY: Case[] = [
   { file: 'python/processes.py', target: 'with_pool', harness: 'serial', spawn: true, check: (r) => eachValue(r, (v) => assert.match(v, /^\{'counts': \[5133, 9592, 13848, 17984\]/)) },
   { file: 'python/queues.py', target: 'threads', harness: 'compare', check: (r) => {
     eachValue(r, (v) => assert.match(v, /^\{'results': \[0, 1, 4, 9, 16, 25, 36, 49\]/));
-    for (const run of r.runs) assert.deepEqual(printed(run, /stopped/).sort(), ['thread 0 stopped', 'thread 0 stopped', 'thread 1 stopped', 'thread 1 stopped'], short(run));
+    for (const run of r.runs) {
+      printedExactly(run, /thread [01] stopped/, 4);
+      assert.equal(run.stdout.match(/thread 0 stopped/g)?.length, 2, short(run));
+    }
   } },
   { file: 'python/cancellation.py', target: 'group_failure', harness: 'compare', check: (r) => eachValue(r, (v) => {
     assert.match(v, /'caught': \["ValueError\('bad input'\)"\]/);
@@ -257,11 +263,7 @@ function childrenCounted(r: RunResult): void {
 
 /** The processes cell prints one line per task, and under spawn no other cell runs again in the children. */
 function onlyProcessesCell(r: RunResult): void {
-  for (const run of allOk(r)) {
-    const lines = run.stdout.split('\n').filter(Boolean);
-    assert.equal(lines.length, 2, `one line per task, no other cell re-run: ${short(run)}`);
-    for (const l of lines) assert.match(l, /^processes: [\d.]+ s for 4 sums$/);
-  }
+  for (const run of allOk(r)) printedExactly(run, /processes: [\d.]+ s for 4 sums/, 2);
 }
 
 const JS: Case[] = [
@@ -313,13 +315,9 @@ const JS: Case[] = [
     assert.ok(num(v, 'plain') <= 3_000_000 && num(v, 'woken') >= 0 && num(v, 'woken') <= 3, v);
   }) },
   // The CPU cells under serial only: compare would run 16 loops of ~0.2 s each.
-  ...([['worker threads', /^worker threads: 2 loops in \d+ ms$/, 'serial'], ['child processes', /^child processes: 2 loops in \d+ ms$/, 'serial'], ['timers', /^timers: abc after \d+ ms$/, 'compare']] as const).map(([title, line, harness]): Case => ({
+  ...([['worker threads', /worker threads: 2 loops in \d+ ms/, 'serial'], ['child processes', /child processes: 2 loops in \d+ ms/, 'serial'], ['timers', /timers: abc after \d+ ms/, 'compare']] as const).map(([title, line, harness]): Case => ({
     file: 'typescript/cells.ts', target: `cell:${title}`, harness, check: (r) => {
-      for (const run of allOk(r)) {
-        const lines = run.stdout.split('\n').filter(Boolean);
-        assert.equal(lines.length, 2, short(run));
-        for (const l of lines) assert.match(l, line);
-      }
+      for (const run of allOk(r)) printedExactly(run, line, 2);
     },
   })),
   { file: 'typescript/abort.ts', target: 'abortByHand', harness: 'compare', check: (r) => eachValue(r, (v, i) => assert.equal(v, `'stopped after ~50 ms: AbortError, cause: Error "task ${i} cancelled"'`)) },
