@@ -14,6 +14,8 @@ need_pkgs=()
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 command -v rg >/dev/null 2>&1 || need_pkgs+=(ripgrep)
 [ -e /usr/include/krb5.h ] || [ -e /usr/include/krb5/krb5.h ] || need_pkgs+=(libkrb5-dev)
+# A CJK font, so that screenshots of the Chinese hovers and messages show text, not boxes.
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_pkgs+=(fonts-noto-cjk)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup-host: installing Debian packages: ${need_pkgs[*]}"

@@ -9,6 +9,7 @@ import { LanguageClient, TransportKind, CodeLensRequest, type LanguageClientOpti
 import { AnalysisStatusNotification, Commands, type AnalysisStatus } from '../../server/src/protocol';
 import { registerRuns, type RunApi } from './run';
 import { ResultsPanel } from './panel';
+import { registerLessons } from './lessons';
 
 export const SELECTOR: { scheme: string; language: string }[] = [
   { scheme: 'file', language: 'python' },
@@ -111,6 +112,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Concur
   for (const c of commands) context.subscriptions.push(vscode.commands.registerCommand(c.id, c.run));
 
   ResultsPanel.register(context);
+  registerLessons(context);
   const runs = registerRuns(context, SELECTOR);
   // Trust granted: ask for the lenses again, so the explanations turn into run lenses.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {

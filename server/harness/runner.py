@@ -136,6 +136,10 @@ def load_module(args):
     folder = os.path.abspath(args.get("folder") or os.path.dirname(lm.file))
     if not sys.path or sys.path[0] != folder:
         sys.path.insert(0, folder)
+    imported = sys.modules.get(MODULE_NAME)  # by _SnippetFinder, in a spawned child
+    if imported is not None and getattr(imported, "__file__", None) == lm.module:
+        _loaded[lm.module] = imported
+        return imported
     spec = importlib.util.spec_from_file_location(MODULE_NAME, lm.module)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[MODULE_NAME] = mod
@@ -161,6 +165,23 @@ def _ray_pickles_by_value(mod):
         import ray.cloudpickle
 
         ray.cloudpickle.register_pickle_by_value(mod)
+
+
+class _SnippetFinder:
+    """Makes the snippet importable under MODULE_NAME in a process that the snippet itself starts
+    with spawn or forkserver. Such a child runs this file again as __mp_main__ with our argv, then
+    unpickles its target (`_cl_snippet.work`), which imports MODULE_NAME: a script run as
+    __main__ gets the same re-import from multiprocessing itself."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != MODULE_NAME or len(sys.argv) < 2:
+            return None
+        args = json.loads(sys.argv[1])
+        lm = LineMap(args)
+        folder = os.path.abspath(args.get("folder") or os.path.dirname(lm.file))
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+        return importlib.util.spec_from_file_location(MODULE_NAME, lm.module)
 
 
 def takes_argument(fn):
@@ -566,3 +587,5 @@ def _run_timed(harness, fn, args, lm, ray_harness):
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))
+elif __name__ == "__mp_main__":
+    sys.meta_path.append(_SnippetFinder())

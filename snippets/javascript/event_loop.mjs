@@ -1,14 +1,19 @@
-// The order in which Node runs callbacks: nextTick, microtasks, setImmediate, timers.
-// 事件循环的执行顺序：同步代码 → nextTick → 微任务 → setImmediate → 定时器。
+// The order in which Node runs callbacks: synchronous code, nextTick, microtasks; then,
+// from an I/O callback, setImmediate before a 0 ms timer.
+// 执行顺序：同步代码 → nextTick → 微任务；在 I/O 回调中，setImmediate 先于 0 ms 定时器。
 //
 // Plain ES module, no build step: `node event_loop.mjs`. Concurrency Lens imports an
 // .mjs file natively, so the functions it runs must be exported.
 //
 // After the current piece of synchronous code, Node empties the process.nextTick
 // queue, then the promise microtask queue (promise.then and queueMicrotask share it,
-// first in first out); only then does the event loop move on: setImmediate callbacks
-// run in the "check" phase right after I/O, timers in the next "timers" phase.
-// Run `serial` on `order` and read the returned array.
+// first in first out); only then does the event loop move on. Its phases go timers →
+// I/O → check (setImmediate) → timers again, so which of setImmediate and a timer comes
+// first depends on where the loop is: from an I/O callback, setImmediate always wins;
+// from the main module, either may (a 0 ms timer is really 1 ms, and may or may not be
+// due when the loop first looks). Run `serial` on `order` and read the returned array:
+// synchronous, process.nextTick, promise.then, queueMicrotask, setImmediate,
+// setTimeout 0, in every harness; `fromMicrotask` returns queueMicrotask first.
 import { readFile } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 

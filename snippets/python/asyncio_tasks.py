@@ -1,15 +1,20 @@
-"""asyncio building blocks: tasks, gather, timeouts, Event and Queue.
+"""asyncio building blocks: tasks, gather, timeouts, Event and Queue (Python 3.11+).
 
 asyncio 基础：Task、gather、超时、Event 与 Queue 生产者/消费者。
 
-Each function is one lesson and finishes in well under a second. Run any of them
-under `coroutine` to watch four copies share one event loop; `compare` shows that
-a thread per copy buys nothing for code that already awaits.
+Each function is one lesson and finishes in well under a second. Run any of them under
+`coroutine` to watch four copies share one event loop; `compare` shows that a thread per
+copy buys nothing for code that already awaits (thread ≈ coroutine ≈ one call, serial = N).
+What to look for in the values: `background_tasks` has 3 tasks in its set after starting
+them and 0 at the end; `gather_all` holds the RuntimeError in place, in order, after
+~0.2 s; `with_timeout` shows both timeouts reaching the inner work as a cancellation;
+`event_signal` wakes all three waiters; `producer_consumer` consumes items 0-5.
 """
 import asyncio
 import time
 
-# The loop keeps only weak references to tasks: keep a strong one until they finish.
+# The loop keeps only weak references to tasks: a task nobody references may be garbage
+# collected before it finishes. Fire-and-forget tasks need a strong reference somewhere.
 _background = set()
 
 
@@ -18,23 +23,37 @@ async def _job(name: str, delay: float) -> str:
     return name
 
 
-async def keep_tasks(i: int = 0) -> list:
-    """create_task starts work now; keep the Task (a set, or a TaskGroup) and await it."""
-    if hasattr(asyncio, "TaskGroup"):  # Python 3.11+: the group awaits and keeps its tasks
-        async with asyncio.TaskGroup() as tg:
-            tasks = [tg.create_task(_job(f"tg-{i}-{k}", 0.1)) for k in range(3)]
-        return [t.result() for t in tasks]
-    tasks = []
+async def background_tasks(i: int = 0) -> dict:
+    """Fire-and-forget: start tasks, keep them in a set, let them remove themselves when done."""
+    finished = []
+
+    def mine() -> int:
+        return sum(t.get_name().startswith(f"bg-{i}-") for t in _background)
+
     for k in range(3):
-        task = asyncio.create_task(_job(f"set-{i}-{k}", 0.1))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
-        tasks.append(task)
-    return list(await asyncio.gather(*tasks))
+        task = asyncio.create_task(_job(f"job {k}", 0.05 * (k + 1)), name=f"bg-{i}-{k}")
+        _background.add(task)  # the strong reference that keeps the task alive
+        task.add_done_callback(_background.discard)  # ...dropped once it has finished
+        task.add_done_callback(lambda t: finished.append(t.result()))
+    in_set = mine()  # no task has run yet: create_task only schedules it
+    await asyncio.sleep(0.2)  # the caller goes on with other work; the tasks finish meanwhile
+    return {"in_set_after_start": in_set, "finished": finished, "in_set_at_end": mine()}
+
+
+async def task_group(i: int = 0) -> list:
+    """TaskGroup (3.11+): the group keeps its tasks and waits for all of them at the end of `async with`."""
+    async with asyncio.TaskGroup() as tg:
+        tasks = [tg.create_task(_job(f"tg-{i}-{k}", 0.1)) for k in range(3)]
+    return [t.result() for t in tasks]
 
 
 async def gather_all(i: int = 0) -> dict:
-    """gather runs awaitables together; return_exceptions keeps one failure from hiding the rest."""
+    """gather runs awaitables together; return_exceptions keeps one failure from hiding the rest.
+
+    Without return_exceptions the first exception propagates out of the await at once, but the
+    other awaitables are NOT cancelled: they keep running in the background (a TaskGroup does
+    cancel them, see cancellation.py).
+    """
     async def fails() -> str:
         await asyncio.sleep(0.05)
         raise RuntimeError("boom")
@@ -44,12 +63,29 @@ async def gather_all(i: int = 0) -> dict:
     return {"results": [repr(r) for r in results], "seconds": round(time.perf_counter() - started, 2)}
 
 
-async def with_timeout(i: int = 0) -> str:
-    """wait_for cancels the awaited task when the time is up."""
+async def with_timeout(i: int = 0) -> dict:
+    """wait_for and `async with asyncio.timeout()` (3.11+) cancel the awaited work when time is up."""
+    seen = []
+
+    async def slow(name: str) -> str:
+        try:
+            await asyncio.sleep(1.0)
+            return name
+        except asyncio.CancelledError:
+            seen.append(f"{name} cancelled")  # the timeout reached inside the awaited work
+            raise  # always let CancelledError through
+
+    outcome = {}
     try:
-        return await asyncio.wait_for(_job("slow", 1.0), timeout=0.1)
-    except asyncio.TimeoutError:  # the builtin TimeoutError on 3.11+
-        return f"task {i}: gave up after 0.1 s"
+        outcome["wait_for"] = await asyncio.wait_for(slow("wait_for"), timeout=0.1)
+    except TimeoutError:  # asyncio.TimeoutError is the builtin TimeoutError from 3.11
+        outcome["wait_for"] = "timed out after 0.1 s"
+    try:
+        async with asyncio.timeout(0.1):  # a deadline for a whole block, not one awaitable
+            outcome["timeout"] = await slow("timeout block")
+    except TimeoutError:
+        outcome["timeout"] = "timed out after 0.1 s"
+    return {**outcome, "seen": seen}
 
 
 async def event_signal(i: int = 0) -> list:
@@ -69,7 +105,12 @@ async def event_signal(i: int = 0) -> list:
 
 
 async def producer_consumer(i: int = 0) -> list:
-    """A bounded Queue: the producer waits when it is full, consumers when it is empty."""
+    """A bounded Queue: the producer waits when it is full, consumers when it is empty.
+
+    If a consumer died with an exception, its items would never be marked task_done and
+    queue.join() would wait forever: real code watches the consumer tasks too.
+    Producer/consumer across threads and processes: see queues.py.
+    """
     queue: asyncio.Queue = asyncio.Queue(maxsize=2)
     consumed = []
 
@@ -92,7 +133,7 @@ async def producer_consumer(i: int = 0) -> list:
 
 
 async def _main() -> None:
-    for fn in (keep_tasks, gather_all, with_timeout, event_signal, producer_consumer):
+    for fn in (background_tasks, task_group, gather_all, with_timeout, event_signal, producer_consumer):
         # One lesson after another on purpose, so their outputs do not mix.
         print(f"{fn.__name__}: {await fn()}")  # concurrency-lens: ignore[await-in-loop]
 

@@ -6,7 +6,9 @@ Concurrency Lens reports `blocking-call-in-async` on `time.sleep` below. It is l
 there on purpose: the warning IS the lesson. Run `compare` on `wait_blocking`: under
 the coroutine harness the four calls take 4 x 0.2 s and the run reports a large
 "max loop block", since no other task can run while one sleeps. Then run
-`wait_fixed`: the same wait, handed to a worker thread, overlaps again.
+`wait_fixed`: the same wait, handed to a worker thread, overlaps again (coroutine ≈ one
+call, a loop block of a few ms). Thread and process overlap both versions: each task
+there has its own loop.
 """
 import asyncio
 import time
@@ -20,9 +22,9 @@ async def wait_blocking(i: int) -> int:
 
 async def wait_fixed(i: int) -> int:
     # The fix when the blocking call cannot be avoided (a library without async API):
-    # run it in the default thread pool and await the result (asyncio.to_thread in 3.9+).
-    loop = asyncio.get_running_loop()
-    await loop.run_in_executor(None, time.sleep, 0.2)
+    # run it on a thread and await the result. asyncio.to_thread uses the loop's default
+    # pool, which has min(32, cpu_count() + 4) threads: more tasks than that wait their turn.
+    await asyncio.to_thread(time.sleep, 0.2)
     return i
 
 

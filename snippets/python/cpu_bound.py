@@ -1,6 +1,6 @@
 """CPU-bound work: a pure-Python arithmetic loop.
 
-计算密集型：纯 Python 循环，线程受 GIL 限制，进程才能真正并行。
+计算密集型：纯 Python 循环受 GIL 限制，多线程无法并行，多进程才能真正并行。
 
 Run `compare` on `crunch`: the thread harness is no faster than serial (only one
 thread at a time may run Python bytecode while it holds the GIL), while the process

@@ -2,9 +2,14 @@
 // 取消与超时：AbortController、AbortSignal.timeout、带 signal 的 events.once。
 //
 // An AbortSignal is a one-shot "stop" flag that many Node APIs accept: timers,
-// fs.promises, fetch, child_process, events.once. Aborting rejects the pending
-// operation with an AbortError whose `cause` is the abort reason. Your own async code
-// joins in by checking the signal between steps. Run `coroutine` on any function.
+// fs.promises, fetch, child_process, events.once. Aborting makes these Node APIs reject
+// the pending operation with an AbortError whose `cause` is the abort reason. Your own
+// async code joins in by checking the signal between steps: signal.throwIfAborted()
+// throws the reason itself (a TimeoutError for AbortSignal.timeout), not an AbortError.
+// Run `coroutine` on any function and read the values: `abortByHand` stops after ~50 ms
+// with an AbortError caused by "task i cancelled", `abortOnTimeout` with an AbortError
+// caused by a TimeoutError, `waitForEvent` gets the event and then gives up on one that
+// never comes, and `cooperative` stops after about 4 steps with the TimeoutError.
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -53,7 +58,7 @@ export async function cooperative(i: number, signal: AbortSignal = AbortSignal.t
   try {
     for (;;) {
       signal.throwIfAborted(); // your own code checks the signal between steps
-      await sleep(25); // concurrency-lens-ignore await-in-loop (the steps are sequential on purpose)
+      await sleep(25); // each step waits for the one before: a loop of steps, not of items
       steps++;
     }
   } catch (e) {

@@ -1,17 +1,26 @@
 // Blocking the event loop from an async function: the mistake, left flagged on purpose.
-// 在 async 函数里做同步阻塞操作，会卡住整个事件循环。
+// 在 async 函数里执行同步阻塞操作会卡住整个事件循环。
 //
-// Concurrency Lens reports `blocking-call-in-async` on readFileSync and `busy-wait` on
+// Concurrency Lens reports `blocking-call-in-async` on execFileSync and `busy-wait` on
 // the spin loop below. Those warnings ARE the lesson, so they are not silenced. Run
-// `compare` on `spin`: the coroutine harness takes 4 x 200 ms and reports a large
-// "max loop block"; then run `pause` (the fix) and see the four waits overlap.
-import * as fs from 'node:fs';
+// `compare` on `spin`: the coroutine harness takes N x 200 ms and reports a large
+// "max loop block"; then run `pause` (the fix) and see the waits overlap. The same
+// with a blocking call: `runBlocking` waits for a 0.2 s child process with
+// execFileSync (the Node twin of Python's time.sleep in async code): coroutine = N x
+// 200 ms, with a ~200 ms loop block; `runAsync` awaits the promisified execFile and the
+// waits overlap (coroutine ≈ one call, a loop block of a few ms).
+import { execFile, execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 
-export async function readBlocking(i: number): Promise<number> {
-  // Flagged on purpose: a sync read holds the loop until the disk answers.
-  const text = fs.readFileSync(__filename, 'utf8');
-  return text.length + i;
+const execFileAsync = promisify(execFile);
+// A child that sleeps 0.2 s: `node -e` rather than `sleep`, so it runs wherever Node does.
+const NAP = ['-e', 'setTimeout(() => {}, 200)'];
+
+export async function runBlocking(i: number): Promise<number> {
+  // Flagged on purpose: a sync child process holds the loop until the child exits.
+  execFileSync(process.execPath, NAP);
+  return i;
 }
 
 export async function spin(i: number): Promise<number> {
@@ -25,9 +34,9 @@ export async function pause(i: number): Promise<number> {
   return i;
 }
 
-export async function readAsync(i: number): Promise<number> {
-  const text = await fs.promises.readFile(__filename, 'utf8'); // the fix for readFileSync
-  return text.length + i;
+export async function runAsync(i: number): Promise<number> {
+  await execFileAsync(process.execPath, NAP); // the fix for execFileSync: the loop stays free
+  return i;
 }
 
 if (require.main === module) {
@@ -39,7 +48,7 @@ if (require.main === module) {
   void (async () => {
     await time('spin', spin); // one at a time on purpose, so the timings do not mix
     await time('pause', pause);
-    await time('readBlocking', readBlocking);
-    await time('readAsync', readAsync);
+    await time('runBlocking', runBlocking);
+    await time('runAsync', runAsync);
   })();
 }

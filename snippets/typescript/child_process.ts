@@ -4,7 +4,9 @@
 //
 // A child process has its own memory, event loop and pid; data crosses as text
 // (execFile) or as messages serialised over IPC (fork). Run `compare` on `runFork`:
-// each call pays the start-up of a whole Node process (tens of ms).
+// each call pays the start-up of a whole Node process (tens of ms). In the values: the
+// child's pid differs from `parentPid`, `square` is i * i, `exitCode` 0; `runExecFile`
+// shows the child's output and "rejected, exit code 3" for a child that failed.
 import { execFile, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -39,7 +41,12 @@ export async function runFork(i: number): Promise<Record<string, unknown>> {
     const child = fork(file);
     const exited = once(child, 'exit'); // listen before anything can happen
     child.send(i);
-    const [reply] = (await once(child, 'message')) as [{ pid: number; square: number }];
+    // once() rejects on 'error' but not on 'exit': race the reply with the exit, so a child
+    // that dies before answering fails this call instead of hanging it.
+    const reply = await Promise.race([
+      once(child, 'message').then(([m]) => m as { pid: number; square: number }),
+      exited.then(([code]) => Promise.reject(new Error(`child exited with ${String(code)} before replying`))),
+    ]);
     const [code] = (await exited) as [number | null];
     return { parentPid: process.pid, ...reply, exitCode: code };
   } finally {

@@ -192,7 +192,60 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'packaged .vsix installs into code-server and shows diagnostics',
+    name: 'UI: the tour: Open Lesson… finds a lesson by topic and opens it; a TypeScript lesson gets TypeScript hovers and no error toast; the walkthrough has its 5 steps',
+    async run(browser) {
+      await withHost('ui-tour', {}, (host) => onPage(browser, 'ui-tour', async (page) => {
+        await openWorkspaceFile(page, host, 'fetch.py');
+        const pickLesson = async (query: string, file: string) => {
+          await runFromPalette(page, 'Concurrency Lens: Open Lesson');
+          const input = page.locator('.quick-input-widget input');
+          await page.locator('.quick-input-list .monaco-list-row', { hasText: 'async_race.py' }).first().waitFor({ timeout: 30_000 });
+          await input.fill(query);
+          const row = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
+          await row.waitFor({ timeout: 30_000 });
+          await row.click();
+          await page.locator(`.tab[aria-label^="${file}"]`).first().waitFor({ timeout: 30_000 });
+        };
+        // By a word of its topic, not its file name.
+        await pickLesson('TaskGroup failures', 'cancellation.py');
+        await lineContaining(page, 'Cancellation in asyncio').waitFor({ timeout: 30_000 });
+        await pickLesson('Promise.all: the most common', 'sequential_vs_all.ts');
+        // The host's TypeScript service works: hovering a function shows its signature from tsserver.
+        // Lenses push the lines down when they appear: measure after they have.
+        await page.locator('.codelens-decoration').getByText('compare').first().waitFor({ timeout: 60_000 });
+        const line = lineContaining(page, 'async function fetchUser');
+        await line.waitFor({ timeout: 30_000 });
+        const box = await line.boundingBox();
+        if (!box) throw new Error('the line is not on screen');
+        const text = (await line.textContent()) ?? '';
+        const charWidth = await line.evaluate((el) => {
+          const probe = document.createElement('span');
+          probe.textContent = 'x'.repeat(100);
+          el.appendChild(probe);
+          const w = probe.getBoundingClientRect().width / 100;
+          probe.remove();
+          return w;
+        });
+        await page.mouse.move(box.x + charWidth * (text.indexOf('fetchUser') + 3), box.y + box.height / 2);
+        await page.locator('.monaco-hover:visible', { hasText: 'fetchUser(id: number): Promise<string>' }).first().waitFor({ timeout: 90_000 });
+        const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+        const tsErrors = toasts.filter((t) => /typescript|tsserver|ts server/i.test(t));
+        if (tsErrors.length) throw new Error(`TypeScript error toast: ${tsErrors.join(' | ')}`);
+        await screenshot(page, 'lesson-typescript');
+        await page.keyboard.press('Escape');
+        await runFromPalette(page, 'Welcome: Open Walkthrough');
+        const tour = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Concurrency Lens: a tour' }).first();
+        await tour.waitFor({ timeout: 30_000 });
+        await tour.click();
+        for (const step of ['Open the lessons', 'Run compare on CPU against I/O', 'Read the results panel', 'Fix a pitfall', 'Hover a primitive']) {
+          await page.locator('.gettingStartedContainer').getByText(step, { exact: true }).first().waitFor({ timeout: 30_000 });
+        }
+        await screenshot(page, 'walkthrough');
+      }));
+    },
+  },
+  {
+    name: 'packaged .vsix installs into code-server, shows diagnostics and opens a shipped lesson from a writable copy',
     async run(browser) {
       const vsix = path.join(ROOT, 'concurrency-lens.vsix');
       const pack = spawnSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, encoding: 'utf8' });
@@ -215,6 +268,16 @@ const cases: Case[] = [
         await problems.getByText(/time\.sleep/).first().waitFor({ timeout: 30_000 });
         await problems.getByText(/readFileSync/).first().waitFor({ timeout: 30_000 });
         await screenshot(page, 'vsix-problems');
+        // A lesson shipped in the installed extension opens from a copy in the extension's storage.
+        await runFromPalette(page, 'Concurrency Lens: Open Lesson');
+        await page.locator('.quick-input-widget input').fill('real parallelism');
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'process_pool.py' }).first();
+        await row.waitFor({ timeout: 30_000 });
+        await row.click();
+        await page.locator('.tab[aria-label^="process_pool.py"]').first().waitFor({ timeout: 30_000 });
+        const copy = path.join(host.userDataDir, 'User', 'globalStorage', 'concurrency-lens.concurrency-lens', 'lessons', 'python', 'process_pool.py');
+        if (!fs.existsSync(copy)) throw new Error(`the lesson was not copied to ${copy}`);
+        if (fs.readFileSync(copy, 'utf8') !== fs.readFileSync(path.join(ROOT, 'snippets', 'python', 'process_pool.py'), 'utf8')) throw new Error('the copy differs from the lesson');
       }));
     },
   },

@@ -84,6 +84,9 @@ export class CodeServer {
       'chat.disableAIFeatures': true,
       'git.enabled': false,
       'git.openRepositoryInParentFolders': 'never',
+      // The host's built-in TypeScript extension has no tsserver of its own ("Could not find
+      // bundled tsserver.js" on opening a TS file): it runs the project's TypeScript instead.
+      'typescript.tsdk': path.join(ROOT, 'node_modules', 'typescript', 'lib'),
       ...opts.settings,
     }, null, 2));
     fs.mkdirSync(RESULTS_DIR, { recursive: true });

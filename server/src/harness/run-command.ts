@@ -176,7 +176,56 @@ export function formatTable(result: RunResult): string {
   const who = (hs: HarnessName[]) => (hs.length > 1 && hs.length === result.runs.length ? 'all harnesses' : hs.join(', '));
   const words = verdict(result);
   const noteLines = [...notes].map(([text, hs]) => `${who(hs)}: ${text}`);
-  return [head, '', ...lines, ...(words.length ? ['', ...words] : []), ...(noteLines.length ? ['', ...noteLines] : [])].join('\n') + '\n';
+  const shown = shownOutput(result, who);
+  return [head, '', ...lines, ...(shown.length ? ['', ...shown] : []), ...(words.length ? ['', ...words] : []), ...(noteLines.length ? ['', ...noteLines] : [])].join('\n') + '\n';
+}
+
+/** How much of each harness's output the table shows; --json and the panel have all of it. */
+const OUTPUT_LINES = 6;
+const VALUE_CHARS = 300;
+
+/** Output for a terminal: control characters (escapes, carriage returns) shown as \x.., never acted on. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/**
+ * Under the table: the first task's returned value and the first lines of the output of each
+ * harness, grouped where harnesses agree (lessons are read from these, not only from timings).
+ */
+function shownOutput(result: RunResult, who: (hs: HarnessName[]) => string): string[] {
+  const values = new Map<string, HarnessName[]>();
+  const outputs = new Map<string, HarnessName[]>();
+  const add = (map: Map<string, HarnessName[]>, key: string, h: HarnessName) => map.set(key, [...(map.get(key) ?? []), h]);
+  for (const r of result.runs) {
+    const first = [...r.tasks].sort((a, b) => a.index - b.index).find((t) => t.ok);
+    // A function that returns nothing (None, undefined) says it through its output, if at all.
+    if (first?.value != null && first.value !== 'None' && first.value !== 'undefined') add(values, printable(cut(first.value, VALUE_CHARS)), r.harness);
+    const out: string[] = [];
+    for (const [stream, text] of [['', r.stdout], ['stderr: ', r.stderr]] as const) {
+      const all = text.split('\n');
+      if (all.at(-1) === '') all.pop();
+      const lines = all.slice(0, OUTPUT_LINES).map((l) => `    ${stream}${printable(cut(l, VALUE_CHARS))}`);
+      if (all.length > OUTPUT_LINES) lines.push(`    ${stream}… ${all.length - OUTPUT_LINES} more lines`);
+      out.push(...lines);
+    }
+    if (out.length) add(outputs, out.join('\n'), r.harness);
+  }
+  const lines: string[] = [];
+  if (values.size) {
+    lines.push(`returned (task 0, or the first task that succeeded):`);
+    for (const [v, hs] of values) lines.push(`  ${who(hs)}: ${v}`);
+  }
+  if (outputs.size) {
+    if (lines.length) lines.push('');
+    lines.push(`output (first ${OUTPUT_LINES} lines of each stream):`);
+    for (const [text, hs] of outputs) lines.push(`  ${who(hs)}:`, text);
+  }
+  return lines;
 }
 
 /**

@@ -16,7 +16,41 @@ export function speedUps(result: RunResult): Partial<Record<HarnessName, number>
   return out;
 }
 
+/** What a snippet says when an optional package is missing: "ray is not installed: pip install ray". */
+const INSTALL_HINT = /\bnot installed\b|\b(?:pip|pip3|uv pip|conda|npm|pnpm|yarn) (?:install|add) \S/i;
+
+/** A returned value without its quotes: Python's repr and Node's inspect quote strings. */
+function unquoted(value: string | null): string | null {
+  const m = value === null ? null : /^(['"`])(.*)\1$/s.exec(value);
+  return m ? m[2] : value;
+}
+
+/**
+ * The install hint a run consists of, if every task of every harness did nothing but report one:
+ * each returned the same hint string, or returned nothing (None/undefined) and printed only hint
+ * lines. Timings of such a run measure nothing, so it gets no concurrency verdict.
+ */
+export function installHint(result: RunResult): string | undefined {
+  if (result.runs.length === 0 || result.runs.some((r) => !r.ok || r.tasks.length === 0)) return undefined;
+  const said = new Set<string>();
+  for (const r of result.runs) {
+    const printed = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    for (const t of r.tasks) {
+      const v = unquoted(t.value);
+      if (v !== null && v !== 'None' && v !== 'undefined') said.add(v);
+    }
+    if (r.tasks.every((t) => t.value === null || t.value === 'None' || t.value === 'undefined')) {
+      if (printed.length === 0) return undefined;
+      for (const l of printed) said.add(l);
+    }
+  }
+  const [hint] = said;
+  return said.size === 1 && INSTALL_HINT.test(hint) ? hint : undefined;
+}
+
 export function verdict(result: RunResult): string[] {
+  const hint = installHint(result);
+  if (hint) return [`Nothing was measured: every task only reported "${hint}", so there is no verdict on concurrency.`];
   return [...localVerdict(result), ...rayVerdict(result)];
 }
 
