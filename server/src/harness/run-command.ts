@@ -184,11 +184,6 @@ export function formatTable(result: RunResult): string {
 const OUTPUT_LINES = 6;
 const VALUE_CHARS = 300;
 
-/** Output for a terminal: control characters (escapes, carriage returns) shown as \x.., never acted on. */
-function printable(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 function cut(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
