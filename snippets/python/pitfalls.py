@@ -19,6 +19,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import Pool
 
+try:
+    import ray
+except ImportError:  # the two Ray pitfalls at the end need `pip install ray`; the rest runs without it
+    HAVE_RAY = False
+else:
+    HAVE_RAY = True
+
 # Set to True to see the main-guard mistake: under spawn, every child re-imports this file,
 # reaches this block again and fails while starting its own pool.
 START_POOL_AT_IMPORT = False
@@ -162,6 +169,29 @@ def threads_for_cpu_mistake() -> list:
 def processes_for_cpu_fixed() -> list:
     with ProcessPoolExecutor(max_workers=2) as pool:
         return list(pool.map(_crunch, [200_000, 200_000]))  # ok: gil-bound-threads
+
+
+if HAVE_RAY:
+    # Defined once at module level: redefining a remote function on every call re-uploads it.
+
+    @ray.remote
+    def _ray_square(x: int) -> int:
+        return x * x
+
+    def ray_get_in_loop_mistake() -> list:
+        out = []
+        for n in range(4):
+            out.append(ray.get(_ray_square.remote(n)))  # expect: ray-get-in-loop
+        return out
+
+    def ray_get_once_fixed() -> list:
+        return ray.get([_ray_square.remote(n) for n in range(4)])  # ok: ray-get-in-loop
+
+    def ray_direct_call_mistake() -> int:
+        return _ray_square(3)  # expect: ray-remote-call
+
+    def ray_remote_call_fixed() -> int:
+        return ray.get(_ray_square.remote(3))  # ok: ray-remote-call
 
 
 async def _fixed_async(i: int) -> dict:
