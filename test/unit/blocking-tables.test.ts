@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initParsers } from '../../server/src/core/parser';
 import { analyzeText } from '../../server/src/core/engine';
-import { PYTHON_BLOCKING } from '../../server/src/core/data/blocking';
+import { catalogue } from '../../server/src/core/catalogue';
 
 before(async () => { await initParsers(); });
 
@@ -15,7 +15,7 @@ test('pure path functions are never blocking calls', () => {
   const pure = ['join', 'basename', 'dirname', 'normpath', 'normcase', 'splitext', 'split', 'splitdrive', 'isabs', 'commonpath', 'relpath', 'expanduser']
     .map((n) => `os.path.${n}`);
   for (const name of [...pure, 'pathlib.Path.joinpath', 'pathlib.Path.with_name', 'pathlib.Path.with_suffix', 'pathlib.Path.relative_to']) {
-    assert.equal(PYTHON_BLOCKING[name], undefined, name);
+    assert.equal(catalogue('python').blocking(name), undefined, name);
   }
 });
 

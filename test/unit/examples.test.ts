@@ -212,6 +212,8 @@ const AFTER: Record<string, string[]> = {
   'python:async def': ['print(await fetch("https://example.invalid/"))'],
   'python:yield': ['assert list(chunks([1, 2, 3], 2)) == [[1, 2], [3]]'],
   'python:async generator': ['pass', 'async for i in ticks(0):', '    pass'],
+  // the example only submits: wait for both, or the driver may exit before the actor is placed (Ray then logs an error)
+  'ray.remote_function.RemoteFunction.remote': ['assert ray.get([ref, ref2]) == [16, 1]'],
   'threading.Event': ['worker()'],
   'threading.RLock': ['outer()'],
   'threading.Barrier': ['threads = [threading.Thread(target=step) for _ in range(3)]', 'for th in threads:', '    th.start()', 'for th in threads:', '    th.join(5)', 'assert not any(th.is_alive() for th in threads)'],

@@ -10,6 +10,7 @@
  */
 import type { Node } from './parser';
 import type { FileIndex, FnInfo } from './fileindex';
+import { catalogue, type Catalogue } from './catalogue';
 
 export type Binding =
   | { kind: 'import'; target: string }
@@ -26,40 +27,6 @@ export type Binding =
    * bind (`for (const r of a)` … `for (const r of b)`), each valid inside its own loop.
    */
   | { kind: 'local'; cls?: Node; declared?: string; value?: Node; iter?: Node; loops?: Node[] };
-
-/** What some factory functions return, so methods on their results resolve. */
-const RETURNS: Record<string, string> = {
-  'asyncio.get_running_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.get_event_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.new_event_loop': 'asyncio.AbstractEventLoop',
-  'asyncio.create_task': 'asyncio.Task',
-  'asyncio.ensure_future': 'asyncio.Task',
-  'asyncio.AbstractEventLoop.create_task': 'asyncio.Task',
-  'asyncio.TaskGroup.create_task': 'asyncio.Task',
-  'concurrent.futures.ThreadPoolExecutor.submit': 'concurrent.futures.Future',
-  'concurrent.futures.ProcessPoolExecutor.submit': 'concurrent.futures.Future',
-  'multiprocessing.Pool': 'multiprocessing.pool.Pool',
-  'multiprocessing.Manager': 'multiprocessing.managers.SyncManager',
-  'multiprocessing.get_context': 'multiprocessing.context',
-  'multiprocessing.context.Process': 'multiprocessing.Process',
-  'multiprocessing.context.Pool': 'multiprocessing.pool.Pool',
-  'multiprocessing.context.Queue': 'multiprocessing.Queue',
-  'threading.current_thread': 'threading.Thread',
-  'ray.remote': 'ray.remote',
-  'AbortSignal.timeout': 'AbortSignal',
-  'xoscar.create_actor': 'xoscar.ActorRef',
-  'xoscar.actor_ref': 'xoscar.ActorRef',
-  'child_process.fork': 'child_process.ChildProcess',
-  'child_process.spawn': 'child_process.ChildProcess',
-  'child_process.exec': 'child_process.ChildProcess',
-  'child_process.execFile': 'child_process.ChildProcess',
-};
-
-/** What awaiting some coroutine functions gives, so methods on the awaited result resolve (`ref = await xo.create_actor(...)`). */
-const AWAITS: Record<string, string> = {
-  'xoscar.create_actor': 'xoscar.ActorRef',
-  'xoscar.actor_ref': 'xoscar.ActorRef',
-};
 
 const DOTTED_NAME = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 const DOTTED_CALLEE = /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?=[ \t]*\()/y;
@@ -86,7 +53,11 @@ export class Names {
   /** qualifyCallee's answers, by call node id and the function asked from */
   private callees = new Map<number, Map<FnInfo | null, string | undefined>>();
 
+  /** what library calls return and give when awaited */
+  private readonly api: Catalogue;
+
   constructor(readonly index: FileIndex) {
+    this.api = catalogue(index.family);
     for (const fn of index.fns) {
       if (fn.name) {
         const list = this.fnsByName.get(fn.name) ?? [];
@@ -200,7 +171,7 @@ export class Names {
       if ('member' in step) {
         q = q ? member(q, step.member) : undefined;
       } else {
-        q = q ? (RETURNS[q] ?? q) : undefined;
+        q = q ? (this.api.get(q)?.returns ?? q) : undefined;
         let byFn = this.qualified.get(step.call.id);
         if (!byFn) this.qualified.set(step.call.id, (byFn = new Map()));
         byFn.set(fn, q);
@@ -325,7 +296,8 @@ export class Names {
     if (value.type === 'await') {
       const inner = value.namedChild(0);
       const q = inner?.type === 'call' ? this.qualify(inner.childForFieldName('function'), fn) : undefined;
-      if (q && AWAITS[q]) return { kind: 'instance', type: AWAITS[q] };
+      const awaits = q ? this.api.get(q)?.awaits : undefined;
+      if (awaits) return { kind: 'instance', type: awaits };
     }
     // `await f()` gives what the awaitable resolves to, which says nothing of f's own kind.
     if (value.type === 'call' || value.type === 'call_expression' || value.type === 'new_expression') {
@@ -344,7 +316,7 @@ export class Names {
           if (b?.kind === 'local' && b.cls && inner.type === 'new_expression') return { kind: 'object', cls: b.cls };
         }
         const q = this.qualify(callee, fn);
-        if (q) return { kind: 'instance', type: RETURNS[q] ?? q };
+        if (q) return { kind: 'instance', type: this.api.get(q)?.returns ?? q };
       }
       return { kind: 'local' };
     }

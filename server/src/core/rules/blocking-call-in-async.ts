@@ -8,7 +8,7 @@ import type { FnInfo } from '../fileindex';
 import type { Fix } from '../types';
 import { code } from '../rule';
 import { inAsync } from '../fileindex';
-import { PYTHON_BLOCKING, JS_BLOCKING, blockingEntry } from '../data/blocking';
+import { catalogue } from '../catalogue';
 import doc from '../../../../docs/rules/blocking-call-in-async.md';
 
 export const blockingCallInAsync: Rule = {
@@ -17,7 +17,7 @@ export const blockingCallInAsync: Rule = {
   defaultSeverity: 'warning',
   doc,
   check(ctx) {
-    const table = ctx.family === 'python' ? PYTHON_BLOCKING : JS_BLOCKING;
+    const api = catalogue(ctx.family);
     // Each function's answer once: many calls share a callback.
     const hosts = new Map<FnInfo, { host: FnInfo; via?: string } | null>();
     for (const site of ctx.index.calls) {
@@ -26,7 +26,7 @@ export const blockingCallInAsync: Rule = {
       if (!async) continue;
       const name = ctx.callee(site.node, site.fn);
       if (!name) continue;
-      const entry = blockingEntry(table, name, ctx.settings.blockingCalls);
+      const entry = api.blocking(name, ctx.settings.blockingCalls);
       if (!entry) continue;
       const what = ctx.family === 'python' ? 'the event loop' : "Node's event loop";
       const fix = inAsync(site) ? awaitableFix(ctx, site.node, site.fn, name) : undefined;
@@ -97,7 +97,7 @@ function asyncHost(ctx: RuleContext, fn: FnInfo, memo: Map<FnInfo, { host: FnInf
 function awaitableTwin(family: 'python' | 'js', name: string): { module: string; member: string } | undefined {
   if (family === 'python' && name === 'time.sleep') return { module: 'asyncio', member: 'sleep' };
   const m = family === 'js' ? /^fs\.(\w+)Sync$/.exec(name) : null;
-  if (m && m[1] !== 'exists' && JS_BLOCKING[name]) return { module: 'fs', member: `promises.${m[1]}` };
+  if (m && m[1] !== 'exists' && catalogue('js').get(name)?.blocks) return { module: 'fs', member: `promises.${m[1]}` };
   return undefined;
 }
 

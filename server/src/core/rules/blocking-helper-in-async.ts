@@ -8,7 +8,7 @@ import type { FnInfo, Site } from '../fileindex';
 import { inAsync } from '../fileindex';
 import type { Rule, RuleContext } from '../rule';
 import { code } from '../rule';
-import { PYTHON_BLOCKING, JS_BLOCKING, blockingEntry } from '../data/blocking';
+import { catalogue, type Catalogue } from '../catalogue';
 import { calledFunction, runsWhenCalled } from './lib/functions';
 import doc from '../../../../docs/rules/blocking-helper-in-async.md';
 
@@ -29,10 +29,10 @@ interface Blocking {
 class Chains {
   private memo = new Map<FnInfo, Blocking | null>();
   private callsIn = new Map<FnInfo, Site[]>();
-  private table: typeof PYTHON_BLOCKING;
+  private api: Catalogue;
 
   constructor(private ctx: RuleContext) {
-    this.table = ctx.family === 'python' ? PYTHON_BLOCKING : JS_BLOCKING;
+    this.api = catalogue(ctx.family);
     for (const site of ctx.index.calls) {
       if (!site.fn || site.fn.isAsync || site.node.type === 'new_expression') continue;
       const list = this.callsIn.get(site.fn) ?? [];
@@ -74,7 +74,7 @@ class Chains {
     for (const site of calls) {
       const name = this.ctx.callee(site.node, fn);
       if (!name || settings.ignore.includes(name)) continue;
-      const entry = blockingEntry(this.table, name, settings.blockingCalls);
+      const entry = this.api.blocking(name, settings.blockingCalls);
       if (entry) return { chain: [{ call: site.node, label: `${name}()` }], name, instead: entry.instead };
     }
     for (const site of calls) {
@@ -94,9 +94,9 @@ function reportAcrossFiles(ctx: RuleContext, site: Site): void {
   if (site.node.type === 'new_expression' || !ctx.types.mayBe(site.node, 'caller')) return;
   const target = ctx.types.target(site.node, site.fn);
   if (!target || target.fact.async || target.fact.generator || !target.fact.calls || target.file === ctx.types.file && !target.owner) return;
-  const table = ctx.family === 'python' ? PYTHON_BLOCKING : JS_BLOCKING;
+  const api = catalogue(ctx.family);
   const { settings } = ctx;
-  const chain = ctx.types.blockingChain(target, (name) => (settings.ignore.includes(name) ? undefined : blockingEntry(table, name, settings.blockingCalls)));
+  const chain = ctx.types.blockingChain(target, (name) => (settings.ignore.includes(name) ? undefined : api.blocking(name, settings.blockingCalls)));
   if (!chain) return;
   const path = [`${target.label}()`, ...chain.links.map((l) => l.label)].join(' → ');
   const last = chain.links[chain.links.length - 1];

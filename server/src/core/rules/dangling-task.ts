@@ -7,9 +7,10 @@
 import type { Rule } from '../rule';
 import { code } from '../rule';
 import { pyCall, calleeLabel, lastNames } from './python-helpers';
+import { catalogue } from '../catalogue';
 import doc from '../../../../docs/rules/dangling-task.md';
 
-const TASK_FACTORIES = new Set(['asyncio.create_task', 'asyncio.ensure_future', 'asyncio.AbstractEventLoop.create_task']);
+const TASK_FACTORIES = catalogue('python').names((f) => f.task === true);
 const TASK_FACTORY_NAMES = lastNames(TASK_FACTORIES);
 
 export const danglingTask: Rule = {

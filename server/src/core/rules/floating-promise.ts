@@ -12,17 +12,10 @@ import type { Fix } from '../types';
 import { calledFunction, returnsPromise } from './lib/functions';
 import { isAwaitable, declarationOf } from '../project/resolver';
 import type { Related } from '../types';
+import { catalogue } from '../catalogue';
 import doc from '../../../../docs/rules/floating-promise.md';
 
-/** Qualified names of calls that always return a promise. */
-const PROMISE_CALLS = new Set([
-  'fetch', 'Promise.all', 'Promise.allSettled', 'Promise.race', 'Promise.any', 'Promise.reject',
-  'timers/promises.setTimeout', 'timers/promises.setImmediate', 'timers/promises.scheduler.wait',
-  'stream/promises.pipeline', 'stream/promises.finished',
-]);
-/** Modules whose every exported function returns a promise. */
-// `fs.promises.x` qualifies as `fs/promises.x` (names.ts), so one prefix covers both spellings.
-const PROMISE_MODULES = ['fs/promises.'];
+const API = catalogue('js');
 
 function unparen(node: Node): Node {
   let n = node;
@@ -98,7 +91,7 @@ function callLabel(call: Node): string {
 
 /** A well-known call that returns a promise (`Promise.resolve` only as the start of a chain: alone it cannot reject). */
 function isPromiseApi(name: string, receiver: boolean): boolean {
-  return PROMISE_CALLS.has(name) || PROMISE_MODULES.some((p) => name.startsWith(p)) || (receiver && name === 'Promise.resolve');
+  return API.get(name)?.awaitable === 'promise' || (receiver && name === 'Promise.resolve');
 }
 
 export const floatingPromise: Rule = {

@@ -12,48 +12,12 @@ import { pyCall, calleeLabel, lastNames, type PyCall } from './python-helpers';
 import { functionOf, returnsPromise } from './lib/functions';
 import { isAwaitable, declarationOf } from '../project/resolver';
 import type { Related } from '../types';
+import { catalogue } from '../catalogue';
 import doc from '../../../../docs/rules/unawaited-coroutine.md';
 
-const COROUTINE_FUNCTIONS = new Set([
-  'asyncio.sleep', 'asyncio.wait_for', 'asyncio.wait', 'asyncio.to_thread',
-  'asyncio.open_connection', 'asyncio.open_unix_connection', 'asyncio.start_server', 'asyncio.start_unix_server',
-  'asyncio.create_subprocess_exec', 'asyncio.create_subprocess_shell',
-  'asyncio.AbstractEventLoop.sock_recv', 'asyncio.AbstractEventLoop.sock_sendall',
-  'asyncio.AbstractEventLoop.sock_connect', 'asyncio.AbstractEventLoop.sock_accept',
-  'asyncio.AbstractEventLoop.create_connection', 'asyncio.AbstractEventLoop.create_server',
-  'asyncio.AbstractEventLoop.getaddrinfo',
-]);
-
-/**
- * xoscar's API is coroutines throughout (checked against the installed package by
- * test/unit/ray-xoscar-facts.test.ts): left unawaited, nothing is created or sent.
- */
-const XOSCAR_COROUTINES = ['create_actor', 'create_actor_pool', 'actor_ref', 'destroy_actor', 'has_actor', 'kill_actor', 'wait_for'];
-for (const f of XOSCAR_COROUTINES) COROUTINE_FUNCTIONS.add(`xoscar.${f}`);
-/**
- * Any method called on an xoscar actor reference, and its `.send(...)`/`.tell(...)`, returns a
- * coroutine (`tell` skips waiting for the result, not the send): a prefix, as the methods are the actor's own.
- */
-const XOSCAR_REF = 'xoscar.ActorRef.';
-
-/** Awaitables that are futures rather than coroutines: their work is scheduled, but its outcome is dropped. */
-const FUTURE_FUNCTIONS = new Set(['asyncio.gather', 'asyncio.shield']);
-
-/** Coroutine methods of asyncio's synchronisation primitives and queues. */
-const PRIMITIVE_METHODS: Record<string, readonly string[]> = {
-  Queue: ['put', 'get', 'join'],
-  PriorityQueue: ['put', 'get', 'join'],
-  LifoQueue: ['put', 'get', 'join'],
-  Lock: ['acquire'],
-  Event: ['wait'],
-  Condition: ['acquire', 'wait', 'wait_for'],
-  Semaphore: ['acquire'],
-  BoundedSemaphore: ['acquire'],
-  Barrier: ['wait', 'reset', 'abort'],
-};
-for (const [cls, methods] of Object.entries(PRIMITIVE_METHODS)) {
-  for (const m of methods) COROUTINE_FUNCTIONS.add(`asyncio.${cls}.${m}`);
-}
+const API = catalogue('python');
+/** Prefixes of names that are coroutine functions whatever follows (`xoscar.ActorRef.`: an actor's own methods). */
+const COROUTINE_PREFIXES = API.prefixesWhere((f) => f.awaitable === 'coroutine');
 
 export const unawaitedCoroutine: Rule = {
   id: 'unawaited-coroutine',
@@ -95,7 +59,7 @@ interface Target {
   declared?: { related: Related; where: string };
 }
 
-const STANDARD_LAST_NAMES = lastNames([...COROUTINE_FUNCTIONS, ...FUTURE_FUNCTIONS]);
+const STANDARD_LAST_NAMES = lastNames(API.names((f) => f.awaitable === 'coroutine' || f.awaitable === 'future'));
 
 function coroutineTarget(ctx: RuleContext, call: PyCall, asyncMethodNames: ReadonlySet<string>): Target | undefined {
   const { last, fn } = call;
@@ -110,11 +74,12 @@ function coroutineTarget(ctx: RuleContext, call: PyCall, asyncMethodNames: Reado
   }
   if (call.last !== null && ctx.text.includes('xoscar')) {
     const q = call.qualifiedIf(new Set([call.last]));
-    if (q?.startsWith(XOSCAR_REF)) return { name: q, label: calleeLabel(call.node), future: false };
+    if (q && COROUTINE_PREFIXES.some((p) => q.startsWith(p))) return { name: q, label: calleeLabel(call.node), future: false };
   }
   const q = call.qualifiedIf(STANDARD_LAST_NAMES);
-  if (q && COROUTINE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: false };
-  if (q && FUTURE_FUNCTIONS.has(q)) return { name: q, label: calleeLabel(call.node), future: true };
+  const awaitable = q ? API.get(q)?.awaitable : undefined;
+  if (q && awaitable === 'coroutine') return { name: q, label: calleeLabel(call.node), future: false };
+  if (q && awaitable === 'future') return { name: q, label: calleeLabel(call.node), future: true };
   // a coroutine function or method reached through declared types and imports (any file)
   const target = ctx.types.mayBe(call.node, 'awaitable') ? ctx.types.target(call.node, fn) : undefined;
   if (!target || !isAwaitable(target.result)) return undefined;

@@ -1,6 +1,6 @@
 /**
- * Calls that block the calling thread, by qualified name, with what to use in async code.
- * Shared by blocking-call-in-async and blocking-helper-in-async. Data, not code paths.
+ * Calls that block the calling thread, by qualified name, with what to use in async code: the
+ * `blocks` facts of the catalogue (catalogue/index.ts). Data, not code paths.
  */
 export interface BlockingCall {
   /** what to use instead, in async code */
@@ -167,11 +167,3 @@ export const JS_BLOCKING: Table = {
   ...Object.fromEntries(BETTER_SQLITE_DB.map((m) => [`better-sqlite3.${m}`, sqliteJs])),
   ...Object.fromEntries(BETTER_SQLITE_STATEMENT.map((m) => [`better-sqlite3.prepare.${m}`, sqliteJs])),
 };
-
-/** The entry for a qualified name, with the user's extra blocking calls from settings. */
-export function blockingEntry(table: Table, name: string, extra: readonly string[]): BlockingCall | undefined {
-  const hit = table[name];
-  if (hit) return hit;
-  if (extra.includes(name)) return { instead: 'run it off the event loop' };
-  return undefined;
-}
