@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
+import { Arrivals } from './arrivals';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
@@ -30,7 +30,7 @@ class Client {
   readonly statuses: AnalysisStatus[] = [];
   readonly messages: ShowMessageParams[] = [];
   stderr = '';
-  private readonly arrivals = new EventEmitter();
+  private readonly arrivals = new Arrivals(() => `stderr: ${this.stderr}`);
   private proc!: ChildProcess;
   conn!: ProtocolConnection;
 
@@ -38,9 +38,9 @@ class Client {
     this.proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.stderr += d; });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
-    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => { this.published.push(p); this.arrivals.emit('m'); });
-    this.conn.onNotification(AnalysisStatusNotification, (s) => { this.statuses.push(s); this.arrivals.emit('m'); });
-    this.conn.onNotification(ShowMessageNotification.type, (m) => { this.messages.push(m); this.arrivals.emit('m'); });
+    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => { this.published.push(p); this.arrivals.arrived(); });
+    this.conn.onNotification(AnalysisStatusNotification, (s) => { this.statuses.push(s); this.arrivals.arrived(); });
+    this.conn.onNotification(ShowMessageNotification.type, (m) => { this.messages.push(m); this.arrivals.arrived(); });
     this.conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({})));
     this.conn.listen();
     await this.conn.sendRequest(InitializeRequest.type, {
@@ -57,19 +57,9 @@ class Client {
   }
 
   waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const v = probe();
-        if (v === undefined) return;
-        clearTimeout(timer);
-        this.arrivals.off('m', check);
-        resolve(v);
-      };
-      const timer = setTimeout(() => { this.arrivals.off('m', check); reject(new Error(`no ${what} within ${timeoutMs} ms; stderr: ${this.stderr}`)); }, timeoutMs);
-      this.arrivals.on('m', check);
-      check();
-    });
+    return this.arrivals.waitUntil(probe, what, timeoutMs);
   }
+
 
   open(uri: string, languageId: string, text: string, version = 1): Promise<void> {
     return this.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
+import { Arrivals } from './arrivals';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
@@ -28,24 +28,11 @@ let proc: ChildProcess;
 let conn: ProtocolConnection;
 const published: PublishDiagnosticsParams[] = [];
 const logs: string[] = [];
-const arrivals = new EventEmitter();
+const arrivals = new Arrivals(() => `stderr: ${stderr}`);
+const waitUntil = <T>(probe: () => T | undefined, what: string, timeoutMs = 15_000) => arrivals.waitUntil(probe, what, timeoutMs);
 let registered = false;
 let stderr = '';
 
-function waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const v = probe();
-      if (v === undefined) return;
-      clearTimeout(timer);
-      arrivals.off('message', check);
-      resolve(v);
-    };
-    const timer = setTimeout(() => { arrivals.off('message', check); reject(new Error(`no ${what} within ${timeoutMs} ms; stderr: ${stderr}`)); }, timeoutMs);
-    arrivals.on('message', check);
-    check();
-  });
-}
 
 /** The diagnostics published for `rel` after the `after`-th publication, satisfying `ok`. */
 function nextDiagnostics(rel: string, after: number, ok: (p: PublishDiagnosticsParams) => boolean) {
@@ -75,9 +62,9 @@ before(async () => {
   proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   proc.stderr!.on('data', (d) => { stderr += d; });
   conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => { published.push(p); arrivals.emit('message'); });
-  conn.onNotification(LogMessageNotification.type, (m) => { logs.push(m.message); arrivals.emit('message'); });
-  conn.onRequest(RegistrationRequest.type, () => { registered = true; arrivals.emit('message'); });
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => { published.push(p); arrivals.arrived(); });
+  conn.onNotification(LogMessageNotification.type, (m) => { logs.push(m.message); arrivals.arrived(); });
+  conn.onRequest(RegistrationRequest.type, () => { registered = true; arrivals.arrived(); });
   conn.onRequest(WorkDoneProgressCreateRequest.type, () => null);
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, {

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
+import { Arrivals } from './arrivals';
 import {
   createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
   InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification,
@@ -27,34 +27,21 @@ const statuses: AnalysisStatus[] = [];
 let stderr = '';
 
 // One handler per notification (a second registration would replace the first); waiters listen here.
-const arrivals = new EventEmitter();
+const arrivals = new Arrivals(() => `stderr: ${stderr}`);
+const waitUntil = <T>(probe: () => T | undefined, what: string, timeoutMs?: number) => arrivals.waitUntil(probe, what, timeoutMs);
 
 /** Resolves with the first published diagnostics for `uri` that satisfy `ok`, already here or still to come. */
 function diagnosticsFor(uri: string, ok: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
   return waitUntil(() => published.find((p) => p.uri === uri && ok(p)), `diagnostics for ${uri}`, timeoutMs);
 }
 
-function waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const v = probe();
-      if (v === undefined) return;
-      clearTimeout(timer);
-      arrivals.off('message', check);
-      resolve(v);
-    };
-    const timer = setTimeout(() => { arrivals.off('message', check); reject(new Error(`no ${what} within ${timeoutMs} ms; stderr: ${stderr}`)); }, timeoutMs);
-    arrivals.on('message', check);
-    check();
-  });
-}
 
 before(async () => {
   proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   proc.stderr!.on('data', (d) => { stderr += d; });
   conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => { published.push(p); arrivals.emit('message'); });
-  conn.onNotification(AnalysisStatusNotification, (s) => { statuses.push(s); arrivals.emit('message'); });
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => { published.push(p); arrivals.arrived(); });
+  conn.onNotification(AnalysisStatusNotification, (s) => { statuses.push(s); arrivals.arrived(); });
   conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
   conn.listen();
   const init = await conn.sendRequest(InitializeRequest.type, {
