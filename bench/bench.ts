@@ -6,7 +6,7 @@
  *  - the server: didChange -> diagnostics on a 5,000-line file, p50 and p95 over 100 edits.
  *  - check on a generated 3,500-file TS workspace with cross-file classes (bench/corpus.ts).
  *  - recall of floating-promise / unawaited-coroutine on await-removal mutations of generated
- *    multi-file workspaces (bench/recall.ts). BENCH_ONLY=recall runs this section alone; BENCH_ONLY=index the project index's.
+ *    multi-file workspaces (bench/recall.ts). BENCH_ONLY=recall runs this section alone; BENCH_ONLY=index the project index's, =server the edit latency, =parse analysis against the bare parse.
  *  - await-in-loop on a corpus of awaiting loops of every shape it excludes: findings with each
  *    exclusion off (before) and on (after).
  *  - hostile inputs (issue 11): how long the analysis takes before its budget skips them.
@@ -264,6 +264,15 @@ async function main(): Promise<void> {
   console.log(`Concurrency Lens benchmarks on ${os.cpus().length} cores, node ${process.version}`);
   if (process.env.BENCH_ONLY === 'recall') return benchRecall();
   if (process.env.BENCH_ONLY === 'index') return benchLargeTsWorkspace();
+  if (process.env.BENCH_ONLY === 'server') return benchServer();
+  if (process.env.BENCH_ONLY === 'parse') {
+    const dir = corpus();
+    try {
+      return benchParseVsAnalysis(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
   if (process.env.BENCH_ONLY === 'ray') return (require(path.join(__dirname, 'ray.js')) as { done: Promise<void> }).done;
   const dir = corpus();
   try {
