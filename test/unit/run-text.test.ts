@@ -47,7 +47,7 @@ test('the first lines of each stream are shown, capped, with control characters 
   ]));
   assert.match(table, /^output \(first 6 lines of each stream\):\n {2}serial:\n {4}line 0\n(?: {4}line \d\n){5} {4}… 4 more lines\n {4}stderr: careful$/m, table);
   assert.ok(!table.includes('line 6'), table);
-  assert.match(table, /^ {2}thread:\n {4}red \\x1b\[31mtext\\x0dover$/m, table);
+  assert.match(table, /^ {2}thread:\n {4}red \\x1b\[31mtext\\rover$/m, table);
   assert.ok(!/[\u001b\r]/.test(table), 'no raw escape or carriage return reaches the terminal');
 });
 
