@@ -178,10 +178,11 @@ export class Names {
       }
     }
     if (q === undefined && this.libTypeOf && node && (node.type === 'attribute' || node.type === 'member_expression')) {
-      // `self.root.read_text` with `self.root: Path`, `(base / "x").unlink`: the receiver's declared library type
+      // `self.root.read_text` with `self.root: Path`, `(base / "x").unlink`: the receiver's declared library type,
+      // asked only for a member name the catalogue knows (each answer is a walk through declarations)
       const obj = node.childForFieldName('object');
       const prop = node.childForFieldName(node.type === 'attribute' ? 'attribute' : 'property');
-      const lib = obj && prop ? this.libTypeOf(obj, fn) : undefined;
+      const lib = obj && prop && this.api.hasLastName(prop.text) ? this.libTypeOf(obj, fn) : undefined;
       if (lib && prop) q = member(lib, prop.text);
     }
     return q;
@@ -206,7 +207,9 @@ export class Names {
     const path = isNew ? null : this.calleePath(call);
     let q = path ? this.qualifyPath(path, fn) : this.qualify(call.childForFieldName(isNew ? 'constructor' : 'function'), fn);
     // a method of a local whose type only declarations tell (`p: Path` as a field, `p = base / "x"`)
-    if (q === undefined && path && path.length > 1 && this.libTypeOf) q = this.qualify(call.childForFieldName('function'), fn);
+    if (q === undefined && path && path.length > 1 && this.libTypeOf && this.api.hasLastName(path[path.length - 1])) {
+      q = this.qualify(call.childForFieldName('function'), fn);
+    }
     byFn.set(fn, q);
     return q;
   }

@@ -33,6 +33,17 @@ export class Catalogue {
     private readonly prefixes: readonly (readonly [string, ApiFacts])[],
   ) {}
 
+  private lastNames: Set<string> | undefined;
+
+  /** Some entry's name ends in `.${last}` (or is it): a cheap test before resolving a receiver's type for it. */
+  hasLastName(last: string): boolean {
+    if (!this.lastNames) {
+      this.lastNames = new Set();
+      for (const name of this.entries.keys()) this.lastNames.add(name.slice(name.lastIndexOf('.') + 1));
+    }
+    return this.lastNames.has(last);
+  }
+
   get(name: string): ApiFacts | undefined {
     const hit = this.entries.get(name);
     if (hit) return hit;
