@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../support/free-port';
 import { sessionMembers } from '../../server/src/harness/orchestrator';
 import { waitFor } from './harness-support';
 import { projectPython } from './python-env';
@@ -20,17 +20,6 @@ export interface Cluster {
   /** the session of `ray start`: every process of the cluster */
   session: number;
   temp: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startCluster(): Promise<Cluster> {

@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../support/free-port';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The project root: the nearest folder above this bundle whose package.json is ours. */
@@ -24,17 +24,6 @@ export const HOST_VERSION = '4.100.3';
 export const HOST_DIR = path.join(ROOT, '.vscode-test', `code-server-${HOST_VERSION}`);
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface HostOptions {
   name: string;
